@@ -1,0 +1,200 @@
+import { backoffDelay, sleep, type BackoffOptions } from '../retry.js';
+
+export interface OutRecord {
+  topic: string;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+/** What the batcher needs of Kafka: send these records with acks=all, resolve once acknowledged. */
+export interface RecordSink {
+  send(records: readonly OutRecord[]): Promise<void>;
+}
+
+export interface BatcherOptions {
+  lingerMs: number;
+  maxBatchRecords: number;
+  maxBatchBytes: number;
+  /** QoS 0 records beyond this many queued bytes are dropped rather than queued. */
+  maxBestEffortBytes: number;
+  retryBackoff: BackoffOptions;
+}
+
+export interface BatcherObserver {
+  onBatchSent?(records: readonly OutRecord[], seconds: number): void;
+  onBatchFailed?(error: unknown, attempt: number, retryInMs: number): void;
+  onDropped?(record: OutRecord): void;
+  onQueuedBytes?(bytes: number): void;
+}
+
+interface Pending {
+  record: OutRecord;
+  bytes: number;
+  bestEffort: boolean;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export class BatcherClosedError extends Error {
+  constructor() {
+    super('the record batcher is closed');
+    this.name = 'BatcherClosedError';
+  }
+}
+
+function recordBytes(record: OutRecord): number {
+  let headers = 0;
+  for (const [k, v] of Object.entries(record.headers)) headers += k.length + v.length;
+  return record.value.length + record.key.length + headers;
+}
+
+/**
+ * Coalesces records into batched sends (kafkajs has no linger setting). Exactly one send is in
+ * flight at a time and a failed batch is retried before anything queued after it, so records
+ * reach Kafka in the order they were enqueued, which keeps each device's order.
+ */
+export class RecordBatcher {
+  private readonly queue: Pending[] = [];
+  private queuedBytes = 0;
+  private bestEffortBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> | undefined;
+  private closed = false;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly options: BatcherOptions,
+    private readonly observer: BatcherObserver = {},
+  ) {}
+
+  get bytesQueued(): number {
+    return this.queuedBytes;
+  }
+
+  get recordsQueued(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves when Kafka acknowledged the record. */
+  enqueue(record: OutRecord): Promise<void> {
+    if (this.closed) return Promise.reject(new BatcherClosedError());
+    return new Promise((resolve, reject) => {
+      this.push({ record, bytes: recordBytes(record), bestEffort: false, resolve, reject });
+    });
+  }
+
+  /** Queues a record nobody waits for; returns false (and drops it) when the best-effort budget is spent. */
+  offer(record: OutRecord): boolean {
+    const bytes = recordBytes(record);
+    if (this.closed || this.bestEffortBytes + bytes > this.options.maxBestEffortBytes) {
+      this.observer.onDropped?.(record);
+      return false;
+    }
+    this.bestEffortBytes += bytes;
+    this.push({ record, bytes, bestEffort: true, resolve: noop, reject: noop });
+    return true;
+  }
+
+  /** Sends everything queued now and resolves when it is acknowledged. */
+  async flush(): Promise<void> {
+    this.clearTimer();
+    while (this.queue.length > 0 || this.sending) {
+      if (!this.sending) this.startSend();
+      await this.sending;
+    }
+  }
+
+  /** Flushes within `timeoutMs`; then fails whatever is still queued. */
+  async close(timeoutMs: number): Promise<void> {
+    this.closed = true;
+    let timeout: NodeJS.Timeout | undefined;
+    const expired = new Promise<'timeout'>((resolve) => {
+      timeout = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([this.flush().then(() => 'flushed' as const), expired]);
+    clearTimeout(timeout);
+    if (outcome === 'timeout') {
+      this.abort.abort(new BatcherClosedError());
+      for (const pending of this.queue.splice(0)) pending.reject(new BatcherClosedError());
+      this.queuedBytes = 0;
+      this.bestEffortBytes = 0;
+    }
+  }
+
+  private push(pending: Pending): void {
+    this.queue.push(pending);
+    this.queuedBytes += pending.bytes;
+    this.observer.onQueuedBytes?.(this.queuedBytes);
+    if (this.sending) return;
+    if (this.queue.length >= this.options.maxBatchRecords) {
+      this.clearTimer();
+      this.startSend();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        if (!this.sending) this.startSend();
+      }, this.options.lingerMs);
+    }
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private takeBatch(): Pending[] {
+    let count = 0;
+    let bytes = 0;
+    for (const pending of this.queue) {
+      if (count >= this.options.maxBatchRecords) break;
+      if (count > 0 && bytes + pending.bytes > this.options.maxBatchBytes) break;
+      count++;
+      bytes += pending.bytes;
+    }
+    return this.queue.slice(0, count);
+  }
+
+  private startSend(): void {
+    if (this.queue.length === 0) return;
+    this.sending = this.sendLoop().finally(() => {
+      this.sending = undefined;
+      // Records that arrived while the send was in flight have waited at least one round trip:
+      // send them now instead of lingering again.
+      if (this.queue.length > 0 && !this.abort.signal.aborted) this.startSend();
+    });
+  }
+
+  private async sendLoop(): Promise<void> {
+    const batch = this.takeBatch();
+    const records = batch.map((p) => p.record);
+    for (let attempt = 0; ; attempt++) {
+      const started = process.hrtime.bigint();
+      try {
+        await this.sink.send(records);
+        this.observer.onBatchSent?.(records, Number(process.hrtime.bigint() - started) / 1e9);
+        if (this.abort.signal.aborted) return;
+        break;
+      } catch (error) {
+        if (this.abort.signal.aborted) return;
+        const delay = backoffDelay(attempt, this.options.retryBackoff);
+        this.observer.onBatchFailed?.(error, attempt + 1, delay);
+        try {
+          await sleep(delay, this.abort.signal);
+        } catch {
+          return;
+        }
+      }
+    }
+    this.queue.splice(0, batch.length);
+    for (const pending of batch) {
+      this.queuedBytes -= pending.bytes;
+      if (pending.bestEffort) this.bestEffortBytes -= pending.bytes;
+      pending.resolve();
+    }
+    this.observer.onQueuedBytes?.(this.queuedBytes);
+  }
+}
+
+function noop(): void {}
