@@ -106,16 +106,21 @@ export class RecordBatcher {
     }
   }
 
+  /** Resolves true once everything queued is acknowledged, false if `timeoutMs` passes first. */
+  async flushWithin(timeoutMs: number): Promise<boolean> {
+    let timeout: NodeJS.Timeout | undefined;
+    const expired = new Promise<false>((resolve) => {
+      timeout = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const flushed = await Promise.race([this.flush().then(() => true as const), expired]);
+    clearTimeout(timeout);
+    return flushed;
+  }
+
   /** Flushes within `timeoutMs`; then fails whatever is still queued. */
   async close(timeoutMs: number): Promise<void> {
     this.closed = true;
-    let timeout: NodeJS.Timeout | undefined;
-    const expired = new Promise<'timeout'>((resolve) => {
-      timeout = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    const outcome = await Promise.race([this.flush().then(() => 'flushed' as const), expired]);
-    clearTimeout(timeout);
-    if (outcome === 'timeout') {
+    if (!(await this.flushWithin(timeoutMs))) {
       this.abort.abort(new BatcherClosedError());
       for (const pending of this.queue.splice(0)) pending.reject(new BatcherClosedError());
       this.queuedBytes = 0;

@@ -41,3 +41,39 @@ export function useTestTopics(options: { partitions?: number } = {}): TestTopics
   });
   return ctx;
 }
+
+export interface CollectedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  value: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+/** Reads `topics` from the beginning into an array until `stop()` is called. */
+export async function collectTopics(
+  kafka: Kafka,
+  topics: string[],
+): Promise<{ records: CollectedRecord[]; stop: () => Promise<void> }> {
+  const records: CollectedRecord[] = [];
+  const consumer = kafka.consumer({ groupId: uniqueName('collector'), maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    eachMessage: ({ topic, partition, message }) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+      records.push({
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString() ?? '',
+        value: JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>,
+        headers,
+      });
+      return Promise.resolve();
+    },
+  });
+  return { records, stop: () => consumer.disconnect() };
+}

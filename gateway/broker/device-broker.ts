@@ -1,0 +1,154 @@
+import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
+import { errorsTopic, type DeviceErrorCode, type kafkaTopicNames } from '../../contracts/index.js';
+import type { Logger } from '../../common/logger.js';
+import type { OutRecord, RecordBatcher } from '../../common/kafka/record-batcher.js';
+import type { AuthRefusal, DeviceAuthenticator } from '../auth/authenticator.js';
+import type { GatewayMetrics } from '../metrics.js';
+import { deadLetterRecord } from '../uplink/dead-letter.js';
+import { translateUplink } from '../uplink/translate.js';
+import { decidePublish, decideSubscribe } from './topic-policy.js';
+
+export interface DeviceBrokerOptions {
+  gatewayId: string;
+  topics: ReturnType<typeof kafkaTopicNames>;
+  maxPayloadBytes: number;
+  connectTimeoutMs: number;
+  drainTimeoutMs: number;
+  keepaliveLimitS: number;
+}
+
+export interface DeviceBrokerDeps {
+  batcher: RecordBatcher;
+  authenticator: DeviceAuthenticator;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  now?: () => number;
+}
+
+// MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2.3].
+const CONNACK_CODE: Record<AuthRefusal, number> = {
+  identifier_rejected: 2,
+  unavailable: 3,
+  bad_credentials: 4,
+  not_authorized: 5,
+};
+
+function authError(refusal: AuthRefusal, reason: string): AuthenticateError {
+  return Object.assign(new Error(reason), { returnCode: CONNACK_CODE[refusal] }) as AuthenticateError;
+}
+
+/**
+ * The MQTT side of the gateway: an aedes broker whose hooks enforce the device API.
+ * Device messages go to Kafka from `authorizePublish`, because aedes writes the PUBACK of a
+ * QoS 1 message only after that hook calls back: the acknowledgement thus waits for Kafka's.
+ */
+export async function createDeviceBroker(options: DeviceBrokerOptions, deps: DeviceBrokerDeps): Promise<Aedes> {
+  const { batcher, authenticator, metrics, logger } = deps;
+  const now = deps.now ?? Date.now;
+
+  const broker = await Aedes.createBroker({
+    id: options.gatewayId,
+    connectTimeout: options.connectTimeoutMs,
+    drainTimeout: options.drainTimeoutMs,
+    keepaliveLimit: options.keepaliveLimitS,
+    maxClientsIdLength: 64,
+    maxTopicLevels: 8,
+    queueLimit: 42,
+    // Devices never exchange messages through the broker, so no heartbeat traffic is needed.
+    heartbeatInterval: 60_000,
+  });
+
+  const notifyDevice = (deviceId: string, code: DeviceErrorCode, message: string, topic: string): void => {
+    const payload = Buffer.from(JSON.stringify({ code, message: message.slice(0, 1024), topic: topic.slice(0, 1024) }));
+    broker.publish(
+      { cmd: 'publish', topic: errorsTopic(deviceId), payload, qos: 0, retain: false, dup: false },
+      () => undefined,
+    );
+  };
+
+  const send = (records: OutRecord[], qos: number): Promise<void> => {
+    if (qos === 0) {
+      for (const r of records) {
+        if (!batcher.offer(r)) metrics.dropped.inc();
+      }
+      return Promise.resolve();
+    }
+    return Promise.all(records.map((r) => batcher.enqueue(r))).then(() => undefined);
+  };
+
+  broker.authenticate = (client, username, password, done) => {
+    authenticator.authenticate(client.id, username, password).then(
+      (outcome) => {
+        if (outcome.ok) return done(null, true);
+        metrics.authFailures.inc({ reason: outcome.refusal });
+        logger.warn({ clientId: client.id, reason: outcome.reason }, 'connection refused');
+        done(authError(outcome.refusal, outcome.reason), false);
+      },
+      (error: unknown) => {
+        metrics.authFailures.inc({ reason: 'unavailable' });
+        logger.error({ err: error, clientId: client.id }, 'authentication failed');
+        done(authError('unavailable', 'authentication is unavailable'), false);
+      },
+    );
+  };
+
+  broker.authorizePublish = (client: Client | null, packet: PublishPacket, done) => {
+    if (!client) return done(new Error('no client'));
+    if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS topics are reserved'));
+    // Devices never leave retained state in the broker.
+    packet.retain = false;
+    const deviceId = client.id;
+    const receivedAt = now();
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    metrics.bytesIn.inc(payload.length);
+
+    const refuse = (code: DeviceErrorCode, reason: string, deviceIdForRecord: string | undefined): void => {
+      metrics.rejections.inc({ reason: code });
+      logger.debug({ deviceId, topic: packet.topic, code, reason }, 'device message refused');
+      const dead = deadLetterRecord(
+        { code, reason, topic: packet.topic, clientId: client.id, payload, at: receivedAt, ...(deviceIdForRecord ? { deviceId: deviceIdForRecord } : {}) },
+        options.topics,
+        options.gatewayId,
+      );
+      notifyDevice(deviceId, code, reason, packet.topic);
+      send([dead], packet.qos).then(
+        () => done(null),
+        (error: unknown) => done(error as Error),
+      );
+    };
+
+    const decision = decidePublish(deviceId, packet.topic);
+    if (!decision.allowed) {
+      metrics.messagesIn.inc({ kind: 'refused', qos: String(packet.qos) });
+      return refuse(decision.code, decision.reason, deviceId);
+    }
+    metrics.messagesIn.inc({ kind: decision.kind, qos: String(packet.qos) });
+    const result = translateUplink(decision.kind, payload, {
+      deviceId,
+      gatewayId: options.gatewayId,
+      topics: options.topics,
+      receivedAt,
+      maxPayloadBytes: options.maxPayloadBytes,
+    });
+    if (!result.ok) return refuse(result.code, result.reason, deviceId);
+    send(result.records, packet.qos).then(
+      () => done(null),
+      // No PUBACK: the connection closes and the device sends the message again.
+      (error: unknown) => done(error as Error),
+    );
+  };
+
+  broker.authorizeSubscribe = (client: Client, subscription: Subscription, done) => {
+    if (decideSubscribe(client.id, subscription.topic)) return done(null, subscription);
+    metrics.rejections.inc({ reason: 'subscription_not_allowed' });
+    logger.debug({ deviceId: client.id, topic: subscription.topic }, 'subscription refused');
+    // A null subscription makes aedes answer SUBACK 0x80 for it [MQTT-3.9.3].
+    done(null, null);
+  };
+
+  // What a device publishes goes to Kafka only; the broker relays nothing from one client to another.
+  broker.authorizeForward = (_client: Client, packet: AedesPublishPacket) =>
+    (packet as AedesPublishPacket & { clientId?: string }).clientId ? null : packet;
+
+  return broker;
+}

@@ -1,0 +1,71 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every metric the gateway exposes on /metrics, in one registry per process. */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  readonly connections = new Gauge({ name: 'gateway_connections', help: 'MQTT clients connected now', registers: [this.registry] });
+  readonly connectsTotal = new Counter({ name: 'gateway_connects_total', help: 'MQTT connections accepted', registers: [this.registry] });
+  readonly authFailures = new Counter({
+    name: 'gateway_auth_failures_total',
+    help: 'CONNECTs refused, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly messagesIn = new Counter({
+    name: 'gateway_messages_in_total',
+    help: 'MQTT PUBLISH packets received from devices, by kind and QoS',
+    labelNames: ['kind', 'qos'] as const,
+    registers: [this.registry],
+  });
+  readonly bytesIn = new Counter({ name: 'gateway_bytes_in_total', help: 'Payload bytes received from devices', registers: [this.registry] });
+  readonly recordsProduced = new Counter({
+    name: 'gateway_records_produced_total',
+    help: 'Records acknowledged by Kafka, by topic',
+    labelNames: ['topic'] as const,
+    registers: [this.registry],
+  });
+  readonly rejections = new Counter({
+    name: 'gateway_rejections_total',
+    help: 'Device messages and subscriptions refused, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly dropped = new Counter({
+    name: 'gateway_qos0_dropped_total',
+    help: 'QoS 0 records dropped because the buffer towards Kafka was full',
+    registers: [this.registry],
+  });
+  readonly sendDuration = new Histogram({
+    name: 'gateway_kafka_send_duration_seconds',
+    help: 'Time from a batched send to its acks=all acknowledgement',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'gateway_kafka_batch_records',
+    help: 'Records per batched send',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [this.registry],
+  });
+  readonly sendFailures = new Counter({
+    name: 'gateway_kafka_send_failures_total',
+    help: 'Batched sends that failed and were retried',
+    registers: [this.registry],
+  });
+  readonly bytesInFlight = new Gauge({
+    name: 'gateway_bytes_in_flight',
+    help: 'Bytes queued for or awaiting acknowledgement from Kafka',
+    registers: [this.registry],
+  });
+  readonly kafkaConnected = new Gauge({
+    name: 'gateway_kafka_connected',
+    help: '1 when the producer is connected and its last send succeeded',
+    registers: [this.registry],
+  });
+
+  constructor(gatewayId: string) {
+    this.registry.setDefaultLabels({ gateway: gatewayId });
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,93 @@
+import type { Aedes, Client } from 'aedes';
+import { SCHEMAS, buildHeaders, type PresenceRecord, type kafkaTopicNames } from '../contracts/index.js';
+import type { Logger } from '../common/logger.js';
+import type { RecordBatcher } from '../common/kafka/record-batcher.js';
+import type { GatewayMetrics } from './metrics.js';
+
+export type DisconnectReason = 'clean' | 'keepalive-timeout' | 'connection-lost' | 'gateway-shutdown';
+
+export interface PresenceOptions {
+  gatewayId: string;
+  topics: ReturnType<typeof kafkaTopicNames>;
+}
+
+/**
+ * Writes `iot.presence` records for device connections on this gateway. Only the connection
+ * that currently holds a device id speaks for it, so a session taken over by a newer
+ * connection cannot announce a disconnect after the newer connect.
+ */
+export class PresenceTracker {
+  private readonly current = new Map<string, Client>();
+  private readonly reasons = new WeakMap<Client, DisconnectReason>();
+  private shuttingDown = false;
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly broker: Aedes,
+    private readonly batcher: RecordBatcher,
+    private readonly options: PresenceOptions,
+    private readonly metrics: GatewayMetrics,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  start(): void {
+    this.broker.on('clientReady', (client) => {
+      this.current.set(client.id, client);
+      this.metrics.connections.set(this.current.size);
+      this.metrics.connectsTotal.inc();
+      this.write(client.id, 'connected');
+    });
+    this.broker.on('keepaliveTimeout', (client) => this.reasons.set(client, 'keepalive-timeout'));
+    this.broker.on('clientError', (client, error) => {
+      if (!this.reasons.has(client)) this.reasons.set(client, 'connection-lost');
+      this.logger.debug({ deviceId: client.id, err: error.message }, 'client error');
+    });
+    this.broker.on('clientDisconnect', (client) => {
+      if (this.current.get(client.id) !== client) return;
+      this.current.delete(client.id);
+      this.metrics.connections.set(this.current.size);
+      const flagged = (client as Client & { _disconnected?: boolean })._disconnected;
+      const reason: DisconnectReason = this.shuttingDown
+        ? 'gateway-shutdown'
+        : flagged
+          ? 'clean'
+          : (this.reasons.get(client) ?? 'connection-lost');
+      this.write(client.id, 'disconnected', reason);
+    });
+  }
+
+  /** Marks the disconnects that follow as caused by this gateway stopping. */
+  beginShutdown(): void {
+    this.shuttingDown = true;
+  }
+
+  /** Resolves when every presence record written so far is acknowledged by Kafka. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+
+  get connectedDeviceIds(): string[] {
+    return [...this.current.keys()];
+  }
+
+  private write(deviceId: string, status: PresenceRecord['status'], reason?: DisconnectReason): void {
+    const value: PresenceRecord = {
+      deviceId,
+      status,
+      gatewayId: this.options.gatewayId,
+      at: this.now(),
+      ...(reason ? { reason } : {}),
+    };
+    const sent = this.batcher
+      .enqueue({
+        topic: this.options.topics.presence,
+        key: deviceId,
+        value: Buffer.from(JSON.stringify(value)),
+        headers: buildHeaders({ deviceId, schema: SCHEMAS.presence, gatewayId: this.options.gatewayId }),
+      })
+      .catch((error: unknown) => this.logger.error({ err: error, deviceId, status }, 'presence record not written'))
+      .finally(() => this.pending.delete(sent));
+    this.pending.add(sent);
+  }
+}

@@ -1,0 +1,93 @@
+import {
+  SCHEMAS,
+  buildHeaders,
+  commandResultPayloadSchema,
+  decodeJson,
+  eventPayloadSchema,
+  telemetryPayloadSchema,
+  telemetryReadings,
+  type CommandStatusRecord,
+  type DeviceErrorCode,
+  type EventRecord,
+  type TelemetryRecord,
+  type UplinkKind,
+  type kafkaTopicNames,
+} from '../../contracts/index.js';
+import type { OutRecord } from '../../common/kafka/record-batcher.js';
+
+export interface UplinkContext {
+  deviceId: string;
+  gatewayId: string;
+  topics: ReturnType<typeof kafkaTopicNames>;
+  receivedAt: number;
+  maxPayloadBytes: number;
+}
+
+export type UplinkResult =
+  | { ok: true; records: OutRecord[] }
+  | { ok: false; code: DeviceErrorCode; reason: string };
+
+function record(ctx: UplinkContext, topic: string, schema: string, value: object): OutRecord {
+  return {
+    topic,
+    key: ctx.deviceId,
+    value: Buffer.from(JSON.stringify(value)),
+    headers: buildHeaders({ deviceId: ctx.deviceId, schema, gatewayId: ctx.gatewayId }),
+  };
+}
+
+/** Turns one device message into the Kafka records it stands for, or says why it cannot. Pure. */
+export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkContext): UplinkResult {
+  if (payload.length > ctx.maxPayloadBytes) {
+    return {
+      ok: false,
+      code: 'payload_too_large',
+      reason: `payload is ${payload.length} bytes; the limit is ${ctx.maxPayloadBytes}`,
+    };
+  }
+  switch (kind) {
+    case 'telemetry': {
+      const decoded = decodeJson(telemetryPayloadSchema, payload);
+      if (!decoded.ok) return decoded;
+      const records = telemetryReadings(decoded.value).map((reading) => {
+        const value: TelemetryRecord = {
+          deviceId: ctx.deviceId,
+          ts: reading.ts ?? ctx.receivedAt,
+          receivedAt: ctx.receivedAt,
+          ...(reading.seq === undefined ? {} : { seq: reading.seq }),
+          metrics: reading.metrics,
+        };
+        return record(ctx, ctx.topics.telemetry, SCHEMAS.telemetry, value);
+      });
+      return { ok: true, records };
+    }
+    case 'events': {
+      const decoded = decodeJson(eventPayloadSchema, payload);
+      if (!decoded.ok) return decoded;
+      const event = decoded.value;
+      const value: EventRecord = {
+        deviceId: ctx.deviceId,
+        ts: event.ts ?? ctx.receivedAt,
+        receivedAt: ctx.receivedAt,
+        type: event.type,
+        severity: event.severity ?? 'info',
+        ...(event.data === undefined ? {} : { data: event.data }),
+      };
+      return { ok: true, records: [record(ctx, ctx.topics.events, SCHEMAS.events, value)] };
+    }
+    case 'command-results': {
+      const decoded = decodeJson(commandResultPayloadSchema, payload);
+      if (!decoded.ok) return decoded;
+      const result = decoded.value;
+      const value: CommandStatusRecord = {
+        id: result.id,
+        deviceId: ctx.deviceId,
+        status: result.status,
+        at: ctx.receivedAt,
+        ...(result.detail === undefined ? {} : { detail: result.detail }),
+        gatewayId: ctx.gatewayId,
+      };
+      return { ok: true, records: [record(ctx, ctx.topics.commandStatus, SCHEMAS.commandStatus, value)] };
+    }
+  }
+}
