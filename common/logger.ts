@@ -9,6 +9,9 @@ export function createLogger(name: string, level: string): Logger {
     level,
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['password', 'secret', '*.password', '*.secret', 'token', '*.token'], censor: '[redacted]' },
+    redact: {
+      paths: ['password', 'secret', '*.password', '*.secret', 'token', '*.token'],
+      censor: '[redacted]',
+    },
   });
 }

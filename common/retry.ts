@@ -12,7 +12,11 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 100, maxMs: 30_000, factor: 2, jitter: 0.2 };
 
 /** Delay before retry number `attempt` (0-based): exponential, capped, with symmetric jitter. */
-export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions,
+  random: () => number = Math.random,
+): number {
   const base = Math.min(options.maxMs, options.initialMs * options.factor ** Math.max(0, attempt));
   const spread = base * options.jitter;
   return Math.max(0, Math.round(base - spread + random() * 2 * spread));
@@ -46,7 +50,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Runs `operation` until it succeeds, an error is not retriable, attempts run out or `signal` aborts. */
-export async function retry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function retry<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await operation(attempt);

@@ -43,7 +43,9 @@ async function chooseAuthenticator(config: Config, logger: Logger): Promise<Devi
     return new OpenAuthenticator();
   }
   return Promise.reject(
-    new Error('DEVICE_AUTH=registry is not available in this build yet; set DEVICE_AUTH=none for local development'),
+    new Error(
+      'DEVICE_AUTH=registry is not available in this build yet; set DEVICE_AUTH=none for local development',
+    ),
   );
 }
 
@@ -132,7 +134,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
 
   const listeners: Listener[] = [
     await listenMqttTcp(broker, config.mqtt.port, config.mqtt.host, config.gateway.maxConnections),
-    await listenMqttWebSocket(broker, config.mqtt.wsPort, config.mqtt.host, config.gateway.maxPayloadBytes + 1024),
+    await listenMqttWebSocket(
+      broker,
+      config.mqtt.wsPort,
+      config.mqtt.host,
+      config.gateway.maxPayloadBytes + 1024,
+    ),
   ];
   const ops: OpsServer = await startOpsServer(
     config.gateway.httpPort,
@@ -162,13 +169,16 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       // Read nothing more from devices, then flush, so that what reached Kafka is PUBACKed
       // before the connections close; a device resends anything it did not see acknowledged.
       for (const client of Object.values(brokerClients(broker))) client.pause();
-      if (!(await batcher.flushWithin(remaining() / 2))) log.warn('Kafka flush timed out; unacknowledged messages will be resent by devices');
+      if (!(await batcher.flushWithin(remaining() / 2)))
+        log.warn('Kafka flush timed out; unacknowledged messages will be resent by devices');
       presence.beginShutdown();
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await closingListeners;
       await batcher.close(remaining());
       await presence.settled();
-      await producer.disconnect().catch((error: unknown) => log.warn({ err: error }, 'producer disconnect failed'));
+      await producer
+        .disconnect()
+        .catch((error: unknown) => log.warn({ err: error }, 'producer disconnect failed'));
       await ops.close();
       log.info('gateway stopped');
     })();

@@ -25,21 +25,39 @@ function closeServer(server: TcpServer | HttpServer): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-export async function listenMqttTcp(broker: Aedes, port: number, host: string, maxConnections: number): Promise<Listener> {
+export async function listenMqttTcp(
+  broker: Aedes,
+  port: number,
+  host: string,
+  maxConnections: number,
+): Promise<Listener> {
   const server = createTcpServer((socket) => {
     socket.setNoDelay(true);
     broker.handle(socket);
   });
   server.maxConnections = maxConnections;
   await listen(server, port, host);
-  return { name: 'mqtt', port: () => (server.address() as AddressInfo).port, close: () => closeServer(server) };
+  return {
+    name: 'mqtt',
+    port: () => (server.address() as AddressInfo).port,
+    close: () => closeServer(server),
+  };
 }
 
-export async function listenMqttWebSocket(broker: Aedes, port: number, host: string, maxPayload: number): Promise<Listener> {
+export async function listenMqttWebSocket(
+  broker: Aedes,
+  port: number,
+  host: string,
+  maxPayload: number,
+): Promise<Listener> {
   const http = createHttpServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n');
   });
-  const wss = new WebSocketServer({ server: http, maxPayload, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false) });
+  const wss = new WebSocketServer({
+    server: http,
+    maxPayload,
+    handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false),
+  });
   wss.on('connection', (ws, request) => {
     const stream = createWebSocketStream(ws);
     stream.on('error', () => ws.terminate());

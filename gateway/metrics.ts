@@ -4,8 +4,16 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export class GatewayMetrics {
   readonly registry = new Registry();
 
-  readonly connections = new Gauge({ name: 'gateway_connections', help: 'MQTT clients connected now', registers: [this.registry] });
-  readonly connectsTotal = new Counter({ name: 'gateway_connects_total', help: 'MQTT connections accepted', registers: [this.registry] });
+  readonly connections = new Gauge({
+    name: 'gateway_connections',
+    help: 'MQTT clients connected now',
+    registers: [this.registry],
+  });
+  readonly connectsTotal = new Counter({
+    name: 'gateway_connects_total',
+    help: 'MQTT connections accepted',
+    registers: [this.registry],
+  });
   readonly authFailures = new Counter({
     name: 'gateway_auth_failures_total',
     help: 'CONNECTs refused, by reason',
@@ -18,7 +26,11 @@ export class GatewayMetrics {
     labelNames: ['kind', 'qos'] as const,
     registers: [this.registry],
   });
-  readonly bytesIn = new Counter({ name: 'gateway_bytes_in_total', help: 'Payload bytes received from devices', registers: [this.registry] });
+  readonly bytesIn = new Counter({
+    name: 'gateway_bytes_in_total',
+    help: 'Payload bytes received from devices',
+    registers: [this.registry],
+  });
   readonly recordsProduced = new Counter({
     name: 'gateway_records_produced_total',
     help: 'Records acknowledged by Kafka, by topic',

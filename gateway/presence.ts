@@ -86,7 +86,9 @@ export class PresenceTracker {
         value: Buffer.from(JSON.stringify(value)),
         headers: buildHeaders({ deviceId, schema: SCHEMAS.presence, gatewayId: this.options.gatewayId }),
       })
-      .catch((error: unknown) => this.logger.error({ err: error, deviceId, status }, 'presence record not written'))
+      .catch((error: unknown) =>
+        this.logger.error({ err: error, deviceId, status }, 'presence record not written'),
+      )
       .finally(() => this.pending.delete(sent));
     this.pending.add(sent);
   }

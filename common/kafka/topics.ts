@@ -1,5 +1,10 @@
 import type { Admin } from 'kafkajs';
-import { COMPACTED_TOPIC_KINDS, TOPIC_KINDS, kafkaTopicNames, type TopicKind } from '../../contracts/index.js';
+import {
+  COMPACTED_TOPIC_KINDS,
+  TOPIC_KINDS,
+  kafkaTopicNames,
+  type TopicKind,
+} from '../../contracts/index.js';
 
 export interface TopicPlan {
   topic: string;

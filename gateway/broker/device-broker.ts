@@ -1,4 +1,11 @@
-import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client, type PublishPacket, type Subscription } from 'aedes';
+import {
+  Aedes,
+  type AedesPublishPacket,
+  type AuthenticateError,
+  type Client,
+  type PublishPacket,
+  type Subscription,
+} from 'aedes';
 import { errorsTopic, type DeviceErrorCode, type kafkaTopicNames } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
 import type { OutRecord, RecordBatcher } from '../../common/kafka/record-batcher.js';
@@ -26,7 +33,7 @@ export interface DeviceBrokerDeps {
 }
 
 // MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2.3].
-const CONNACK_CODE: Record<AuthRefusal, number> = {
+const CONNACK_CODE: Record<AuthRefusal, AuthenticateError['returnCode']> = {
   identifier_rejected: 2,
   unavailable: 3,
   bad_credentials: 4,
@@ -34,7 +41,9 @@ const CONNACK_CODE: Record<AuthRefusal, number> = {
 };
 
 function authError(refusal: AuthRefusal, reason: string): AuthenticateError {
-  return Object.assign(new Error(reason), { returnCode: CONNACK_CODE[refusal] }) as AuthenticateError;
+  const error = new Error(reason) as AuthenticateError;
+  error.returnCode = CONNACK_CODE[refusal];
+  return error;
 }
 
 /**
@@ -42,7 +51,10 @@ function authError(refusal: AuthRefusal, reason: string): AuthenticateError {
  * Device messages go to Kafka from `authorizePublish`, because aedes writes the PUBACK of a
  * QoS 1 message only after that hook calls back: the acknowledgement thus waits for Kafka's.
  */
-export async function createDeviceBroker(options: DeviceBrokerOptions, deps: DeviceBrokerDeps): Promise<Aedes> {
+export async function createDeviceBroker(
+  options: DeviceBrokerOptions,
+  deps: DeviceBrokerDeps,
+): Promise<Aedes> {
   const { batcher, authenticator, metrics, logger } = deps;
   const now = deps.now ?? Date.now;
 
@@ -59,7 +71,9 @@ export async function createDeviceBroker(options: DeviceBrokerOptions, deps: Dev
   });
 
   const notifyDevice = (deviceId: string, code: DeviceErrorCode, message: string, topic: string): void => {
-    const payload = Buffer.from(JSON.stringify({ code, message: message.slice(0, 1024), topic: topic.slice(0, 1024) }));
+    const payload = Buffer.from(
+      JSON.stringify({ code, message: message.slice(0, 1024), topic: topic.slice(0, 1024) }),
+    );
     broker.publish(
       { cmd: 'publish', topic: errorsTopic(deviceId), payload, qos: 0, retain: false, dup: false },
       () => undefined,
@@ -106,7 +120,15 @@ export async function createDeviceBroker(options: DeviceBrokerOptions, deps: Dev
       metrics.rejections.inc({ reason: code });
       logger.debug({ deviceId, topic: packet.topic, code, reason }, 'device message refused');
       const dead = deadLetterRecord(
-        { code, reason, topic: packet.topic, clientId: client.id, payload, at: receivedAt, ...(deviceIdForRecord ? { deviceId: deviceIdForRecord } : {}) },
+        {
+          code,
+          reason,
+          topic: packet.topic,
+          clientId: client.id,
+          payload,
+          at: receivedAt,
+          ...(deviceIdForRecord ? { deviceId: deviceIdForRecord } : {}),
+        },
         options.topics,
         options.gatewayId,
       );

@@ -1,4 +1,9 @@
-import { isDeviceSubscriptionAllowed, isUplinkKind, parseDeviceTopic, type UplinkKind } from '../../contracts/index.js';
+import {
+  isDeviceSubscriptionAllowed,
+  isUplinkKind,
+  parseDeviceTopic,
+  type UplinkKind,
+} from '../../contracts/index.js';
 
 export type PublishDecision =
   | { allowed: true; kind: UplinkKind }
@@ -15,9 +20,17 @@ export function decidePublish(deviceId: string, topic: string): PublishDecision 
     return { allowed: true, kind: parsed.kind };
   }
   if (topic.startsWith(ownPrefix)) {
-    return { allowed: false, code: 'unknown_topic', reason: `devices may publish only to telemetry, events and command-results under ${ownPrefix}` };
+    return {
+      allowed: false,
+      code: 'unknown_topic',
+      reason: `devices may publish only to telemetry, events and command-results under ${ownPrefix}`,
+    };
   }
-  return { allowed: false, code: 'topic_not_allowed', reason: `a device may publish only under its own prefix ${ownPrefix}` };
+  return {
+    allowed: false,
+    code: 'topic_not_allowed',
+    reason: `a device may publish only under its own prefix ${ownPrefix}`,
+  };
 }
 
 export function decideSubscribe(deviceId: string, topicFilter: string): boolean {

@@ -22,12 +22,16 @@ export async function startOpsServer(
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' }).end('{"error":"method not allowed"}');
+      res
+        .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' })
+        .end('{"error":"method not allowed"}');
       return;
     }
     if (path === '/healthz') {
       const report = health();
-      res.writeHead(report.healthy ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+      res
+        .writeHead(report.healthy ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify(report));
       return;
     }
     if (path === '/metrics') {

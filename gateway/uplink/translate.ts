@@ -24,8 +24,7 @@ export interface UplinkContext {
 }
 
 export type UplinkResult =
-  | { ok: true; records: OutRecord[] }
-  | { ok: false; code: DeviceErrorCode; reason: string };
+  { ok: true; records: OutRecord[] } | { ok: false; code: DeviceErrorCode; reason: string };
 
 function record(ctx: UplinkContext, topic: string, schema: string, value: object): OutRecord {
   return {

@@ -14,7 +14,10 @@ export interface GatewayProcess {
 }
 
 /** Starts `gateway/main.ts` as its own process, the way operators run it, on free ports. */
-export async function startGatewayProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
     env: {
       ...process.env,
@@ -32,9 +35,12 @@ export async function startGatewayProcess(env: Record<string, string>, timeoutMs
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const ready = new Promise<GatewayProcess['ports'] & { gatewayId: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start in ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`gateway did not start in ${timeoutMs} ms\n${stderr}`)),
+      timeoutMs,
+    );
     lines.on('line', (line) => {
       let entry: Record<string, unknown>;
       try {
@@ -50,7 +56,11 @@ export async function startGatewayProcess(env: Record<string, string>, timeoutMs
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`gateway exited with ${code} before listening\n${stderr}\n${JSON.stringify(logs.slice(-5))}`));
+      reject(
+        new Error(
+          `gateway exited with ${code} before listening\n${stderr}\n${JSON.stringify(logs.slice(-5))}`,
+        ),
+      );
     });
   });
   const { gatewayId, ...ports } = await ready;

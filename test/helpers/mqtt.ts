@@ -4,7 +4,11 @@ import { afterEach } from 'vitest';
 const open = new Set<MqttClient>();
 
 /** Connects an mqtt.js client and closes it after the test. */
-export async function connectDevice(url: string, clientId: string, options: IClientOptions = {}): Promise<MqttClient> {
+export async function connectDevice(
+  url: string,
+  clientId: string,
+  options: IClientOptions = {},
+): Promise<MqttClient> {
   const client = mqtt.connect(url, { clientId, reconnectPeriod: 0, connectTimeout: 10_000, ...options });
   open.add(client);
   await new Promise<void>((resolve, reject) => {
@@ -29,7 +33,11 @@ export function messagesOn(client: MqttClient, topic: string): { topic: string; 
 }
 
 /** The SUBACK return codes for `topics`; mqtt.js reports any 0x80 as an error, which is what we look at. */
-export async function subscribeReturnCodes(client: MqttClient, topics: string[], qos: 0 | 1 = 1): Promise<number[]> {
+export async function subscribeReturnCodes(
+  client: MqttClient,
+  topics: string[],
+  qos: 0 | 1 = 1,
+): Promise<number[]> {
   try {
     const granted = await client.subscribeAsync(topics, { qos });
     return granted.map((g) => g.qos);

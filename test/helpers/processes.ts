@@ -21,3 +21,10 @@ export async function kcatReadAll(
       return { partition: Number(partition), key, headers, value: value.join('\t') };
     });
 }
+
+/** The pid of the Kafka broker that infra/up.sh started, for tests that pause it. */
+export async function localKafkaPid(): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const dataDir = process.env.IOT_DATA_DIR ?? '.data';
+  return Number((await readFile(`${dataDir}/kafka/kafka.pid`, 'utf8')).trim());
+}

@@ -22,7 +22,14 @@ describe('the local InfluxDB', () => {
     );
     // Writing the same (measurement, tags, timestamp) again replaces the point instead of adding one.
     await db.influx.writePoints(
-      [{ measurement: 'telemetry', tags: { device: 'pump-1' }, fields: { temperature: 99, vibration: 9 }, timestamp: new Date(base) }],
+      [
+        {
+          measurement: 'telemetry',
+          tags: { device: 'pump-1' },
+          fields: { temperature: 99, vibration: 9 },
+          timestamp: new Date(base),
+        },
+      ],
       { precision: 'ms' },
     );
     const rows = await db.influx.query<{ temperature: number; vibration: number; device: string }>(

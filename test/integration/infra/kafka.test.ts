@@ -13,7 +13,11 @@ describe('the local Kafka broker', () => {
     const devices = ['pump-1', 'pump-2', 'motor-7'];
     const messages = Array.from({ length: 60 }, (_, i) => {
       const deviceId = devices[i % devices.length] ?? 'none';
-      return { key: deviceId, value: JSON.stringify({ deviceId, seq: i }), headers: { 'device-id': deviceId } };
+      return {
+        key: deviceId,
+        value: JSON.stringify({ deviceId, seq: i }),
+        headers: { 'device-id': deviceId },
+      };
     });
     await producer.send({ topic, acks: -1, messages });
     await producer.disconnect();

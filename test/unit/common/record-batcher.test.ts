@@ -21,7 +21,13 @@ class ScriptedSink implements RecordSink {
   }
 }
 
-const options = { lingerMs: 2, maxBatchRecords: 10, maxBatchBytes: 1_000_000, maxBestEffortBytes: 50, retryBackoff: fastRetry };
+const options = {
+  lingerMs: 2,
+  maxBatchRecords: 10,
+  maxBatchBytes: 1_000_000,
+  maxBestEffortBytes: 50,
+  retryBackoff: fastRetry,
+};
 
 describe('RecordBatcher', () => {
   it('coalesces records into batches no larger than maxBatchRecords, in order', async () => {
@@ -29,7 +35,9 @@ describe('RecordBatcher', () => {
     const batcher = new RecordBatcher(sink, options);
     await Promise.all(Array.from({ length: 25 }, (_, i) => batcher.enqueue(record('d', i))));
     expect(sink.batches.every((b) => b.length <= 10)).toBe(true);
-    expect(sink.batches.flat().map((r) => r.value.toString())).toEqual(Array.from({ length: 25 }, (_, i) => String(i)));
+    expect(sink.batches.flat().map((r) => r.value.toString())).toEqual(
+      Array.from({ length: 25 }, (_, i) => String(i)),
+    );
   });
 
   it('resolves an enqueued record only after the sink acknowledged it', async () => {
@@ -50,7 +58,9 @@ describe('RecordBatcher', () => {
     const sink = new ScriptedSink();
     sink.failuresLeft = 3;
     const failures: number[] = [];
-    const batcher = new RecordBatcher(sink, options, { onBatchFailed: (_e, attempt) => failures.push(attempt) });
+    const batcher = new RecordBatcher(sink, options, {
+      onBatchFailed: (_e, attempt) => failures.push(attempt),
+    });
     const first = batcher.enqueue(record('d', 1));
     await new Promise((r) => setTimeout(r, 1));
     const second = batcher.enqueue(record('d', 2));

@@ -6,7 +6,9 @@ describe('backoffDelay', () => {
 
   it('grows exponentially and stops at the cap', () => {
     const mid = () => 0.5;
-    expect([0, 1, 2, 3, 4, 10].map((a) => backoffDelay(a, options, mid))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([0, 1, 2, 3, 4, 10].map((a) => backoffDelay(a, options, mid))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
   });
 
   it('spreads delays by the jitter fraction on both sides', () => {
@@ -20,10 +22,13 @@ describe('retry', () => {
 
   it('returns the first success', async () => {
     let calls = 0;
-    const value = await retry(() => (++calls < 3 ? Promise.reject(new Error('no')) : Promise.resolve('yes')), {
-      ...fast,
-      maxAttempts: 5,
-    });
+    const value = await retry(
+      () => (++calls < 3 ? Promise.reject(new Error('no')) : Promise.resolve('yes')),
+      {
+        ...fast,
+        maxAttempts: 5,
+      },
+    );
     expect(value).toBe('yes');
     expect(calls).toBe(3);
   });

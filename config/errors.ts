@@ -1,0 +1,14 @@
+export interface ConfigIssue {
+  /** The environment variable, or the config path when no variable applies. */
+  setting: string;
+  /** One self-contained line naming the variable, the config path and the expected form. */
+  message: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(issues.map((i) => i.message).join('\n'));
+  }
+}

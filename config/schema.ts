@@ -1,0 +1,240 @@
+import { z } from 'zod';
+import { gatewayIdSchema } from '../contracts/gateway-id.js';
+import { topicPrefixSchema } from '../contracts/kafka-topics.js';
+import { fromSchema, hostPortList, influxUrl, integer, oneOf, port, text } from './kinds.js';
+import { setting, settingRegistry, type SettingMeta } from './setting.js';
+
+const MIB = 1024 * 1024;
+const MS = 'milliseconds';
+
+function section<S extends z.core.$ZodLooseShape>(shape: S) {
+  return z.strictObject(shape).prefault({} as z.input<z.ZodObject<S>>);
+}
+
+const kafka = section({
+  brokers: setting(hostPortList(), {
+    env: 'KAFKA_BROKERS',
+    default: ['127.0.0.1:9092'],
+    description: 'Kafka bootstrap brokers',
+  }),
+  topicPrefix: setting(
+    fromSchema(topicPrefixSchema, 'letters, digits, ".", "_", "-", starting alphanumeric'),
+    {
+      env: 'KAFKA_TOPIC_PREFIX',
+      default: 'iot',
+      description: 'prefix of every Kafka topic name, as in {prefix}.telemetry',
+    },
+  ),
+  clientId: setting(text(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits, ".", "_", ":", "-" (1-128)'), {
+    env: 'KAFKA_CLIENT_ID',
+    optional: true,
+    description:
+      'Kafka client id; when unset each process derives one from its role, as in gateway-{GATEWAY_ID}',
+  }),
+  partitions: setting(integer(1, 1000), {
+    env: 'KAFKA_PARTITIONS',
+    default: 6,
+    description: 'partitions of each topic the topic bootstrap creates',
+  }),
+  replicationFactor: setting(integer(1, 16), {
+    env: 'KAFKA_REPLICATION_FACTOR',
+    default: 1,
+    description: 'replication factor of each topic the topic bootstrap creates',
+  }),
+  connectionTimeoutMs: setting(integer(100, 600_000, MS), {
+    env: 'KAFKA_CONNECTION_TIMEOUT_MS',
+    default: 3000,
+    description: 'time allowed to open a connection to a broker',
+  }),
+  requestTimeoutMs: setting(integer(100, 600_000, MS), {
+    env: 'KAFKA_REQUEST_TIMEOUT_MS',
+    default: 30_000,
+    description: 'time allowed for one Kafka request',
+  }),
+});
+
+const mqtt = section({
+  host: setting(text(/^[A-Za-z0-9._:%-]{1,253}$/, 'a bind address such as 0.0.0.0 or 127.0.0.1'), {
+    env: 'MQTT_HOST',
+    default: '0.0.0.0',
+    description: 'address the MQTT listeners bind to',
+  }),
+  port: setting(port(), { env: 'MQTT_PORT', default: 1883, description: 'MQTT over TCP port' }),
+  wsPort: setting(port(), { env: 'MQTT_WS_PORT', default: 8083, description: 'MQTT over WebSocket port' }),
+});
+
+const gateway = section({
+  id: setting(
+    fromSchema(gatewayIdSchema, 'letters, digits, ".", "_", ":", "-" (1-128), starting alphanumeric'),
+    {
+      env: 'GATEWAY_ID',
+      optional: true,
+      description: 'this gateway in presence and command-status records; when unset, {hostname}-{MQTT_PORT}',
+    },
+  ),
+  httpPort: setting(port(), {
+    env: 'GATEWAY_HTTP_PORT',
+    default: 9464,
+    description: 'HTTP port of the gateway health and metrics endpoints',
+  }),
+  // A dead letter carries the payload in base64 (+33%) and must fit Kafka's default 1 MB record limit.
+  maxPayloadBytes: setting(integer(1, 512 * 1024, 'bytes'), {
+    env: 'GATEWAY_MAX_PAYLOAD_BYTES',
+    default: 65_536,
+    description: 'largest MQTT payload a device may publish',
+  }),
+  lingerMs: setting(integer(0, 1000, MS), {
+    env: 'GATEWAY_LINGER_MS',
+    default: 5,
+    description: 'how long the uplink waits to fill a Kafka batch',
+  }),
+  maxBatchRecords: setting(integer(1, 100_000), {
+    env: 'GATEWAY_MAX_BATCH_RECORDS',
+    default: 500,
+    description: 'most records in one Kafka produce request',
+  }),
+  qos0BufferBytes: setting(integer(1024, 1024 * MIB, 'bytes'), {
+    env: 'GATEWAY_QOS0_BUFFER_BYTES',
+    default: 8 * MIB,
+    description: 'QoS 0 messages held while Kafka is slow; beyond it they are shed and counted',
+  }),
+  maxInflightBytes: setting(integer(MIB, 4096 * MIB, 'bytes'), {
+    env: 'GATEWAY_MAX_INFLIGHT_BYTES',
+    default: 64 * MIB,
+    description: 'payload bytes awaiting Kafka acknowledgement before the gateway stops reading from devices',
+  }),
+  connectTimeoutMs: setting(integer(100, 600_000, MS), {
+    env: 'GATEWAY_CONNECT_TIMEOUT_MS',
+    default: 30_000,
+    description: 'time a new connection has to send MQTT CONNECT',
+  }),
+  drainTimeoutMs: setting(integer(100, 600_000, MS), {
+    env: 'GATEWAY_DRAIN_TIMEOUT_MS',
+    default: 30_000,
+    description: 'time a slow device socket has to drain before it is disconnected',
+  }),
+  shutdownTimeoutMs: setting(integer(100, 600_000, MS), {
+    env: 'GATEWAY_SHUTDOWN_TIMEOUT_MS',
+    default: 10_000,
+    description: 'time graceful shutdown has to drain and flush before the process exits anyway',
+  }),
+  maxConnections: setting(integer(1, 10_000_000), {
+    env: 'GATEWAY_MAX_CONNECTIONS',
+    default: 50_000,
+    description: 'device connections one gateway accepts',
+  }),
+});
+
+const hub = section({
+  // Loopback by default: the operator API can command devices.
+  host: setting(text(/^[A-Za-z0-9._:%-]{1,253}$/, 'a bind address such as 127.0.0.1 or 0.0.0.0'), {
+    env: 'HUB_HOST',
+    default: '127.0.0.1',
+    description: 'address the hub HTTP server binds to',
+  }),
+  port: setting(port(), { env: 'HUB_PORT', default: 8080, description: 'hub HTTP and WebSocket port' }),
+  // It travels in an Authorization header, so it must be visible ASCII without spaces.
+  operatorToken: setting(text(/^[\x21-\x7E]{1,4096}$/, 'visible ASCII without spaces (1-4096)'), {
+    env: 'HUB_OPERATOR_TOKEN',
+    optional: true,
+    secret: true,
+    description: 'bearer token operators present to the hub',
+  }),
+});
+
+const influx = section({
+  url: setting(influxUrl(), {
+    env: 'INFLUX_URL',
+    default: 'http://127.0.0.1:8086/iot',
+    secret: true,
+    description: 'InfluxDB 1.x URL; the path is the database, credentials may be in the URL',
+  }),
+});
+
+const auth = section({
+  device: setting(oneOf(['registry', 'none']), {
+    env: 'DEVICE_AUTH',
+    default: 'registry',
+    description:
+      'how devices authenticate: registry (secrets in the device registry) or none (development only)',
+  }),
+});
+
+const log = section({
+  level: setting(oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), {
+    env: 'LOG_LEVEL',
+    default: 'info',
+    description: 'minimum level of log lines written',
+  }),
+});
+
+const app = section({
+  env: setting(oneOf(['development', 'production']), {
+    env: 'APP_ENV',
+    default: 'development',
+    description: 'development allows unsafe conveniences such as DEVICE_AUTH=none; production refuses them',
+  }),
+});
+
+/** Marks an issue raised by a rule across settings, whose message is already specific. */
+export const RULE_ISSUE = 'configRule';
+
+export const configSchema = z
+  .strictObject({ kafka, mqtt, gateway, hub, influx, auth, log, app })
+  .superRefine((c, ctx) => {
+    if (c.app.env === 'production' && c.auth.device === 'none') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'device'],
+        message: '"none" is not allowed when APP_ENV=production',
+        params: { [RULE_ISSUE]: true },
+      });
+    }
+    // One gateway process binds all three.
+    const ports: [string, number][] = [
+      ['mqtt.port', c.mqtt.port],
+      ['mqtt.wsPort', c.mqtt.wsPort],
+      ['gateway.httpPort', c.gateway.httpPort],
+    ];
+    for (const [i, [path, value]] of ports.entries()) {
+      const clash = ports.slice(0, i).find(([, other]) => other === value && value !== 0);
+      if (clash === undefined) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: path.split('.'),
+        message: `port ${value} is already used by ${envOf(clash[0])}`,
+        params: { [RULE_ISSUE]: true },
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export interface Setting extends SettingMeta {
+  /** Dotted path in the config object and file, such as mqtt.port. */
+  path: string;
+  section: string;
+  key: string;
+}
+
+function collectSettings(): readonly Setting[] {
+  const out: Setting[] = [];
+  for (const [sectionName, wrapped] of Object.entries(configSchema.shape)) {
+    for (const [key, leaf] of Object.entries(wrapped.unwrap().shape as Record<string, z.ZodType>)) {
+      const meta = settingRegistry.get(leaf);
+      if (meta === undefined)
+        throw new Error(`config setting ${sectionName}.${key} was not built with setting()`);
+      out.push({ ...meta, path: `${sectionName}.${key}`, section: sectionName, key });
+    }
+  }
+  return Object.freeze(out);
+}
+
+/** Every setting, in schema order: the source for the config reference and env handling. */
+export const SETTINGS: readonly Setting[] = collectSettings();
+
+export const SETTINGS_BY_PATH: ReadonlyMap<string, Setting> = new Map(SETTINGS.map((s) => [s.path, s]));
+
+function envOf(path: string): string {
+  return SETTINGS_BY_PATH.get(path)?.env ?? path;
+}
