@@ -123,6 +123,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       gatewayId,
       topics,
       maxPayloadBytes: config.gateway.maxPayloadBytes,
+      maxInflightBytes: config.gateway.maxInflightBytes,
       connectTimeoutMs: config.gateway.connectTimeoutMs,
       drainTimeoutMs: config.gateway.drainTimeoutMs,
       keepaliveLimitS: 3600,

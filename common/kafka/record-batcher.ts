@@ -62,6 +62,7 @@ export class RecordBatcher {
   private sending: Promise<void> | undefined;
   private closed = false;
   private readonly abort = new AbortController();
+  private roomWaiters: { limit: number; resolve: () => void }[] = [];
 
   constructor(
     private readonly sink: RecordSink,
@@ -75,6 +76,12 @@ export class RecordBatcher {
 
   get recordsQueued(): number {
     return this.queue.length;
+  }
+
+  /** Resolves once no more than `limit` bytes are queued; how producers of records apply backpressure. */
+  hasRoom(limit: number): Promise<void> {
+    if (this.queuedBytes <= limit || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ limit, resolve }));
   }
 
   /** Resolves when Kafka acknowledged the record. */
@@ -199,6 +206,14 @@ export class RecordBatcher {
       pending.resolve();
     }
     this.observer.onQueuedBytes?.(this.queuedBytes);
+    if (this.roomWaiters.length > 0) {
+      const waiting = this.roomWaiters;
+      this.roomWaiters = [];
+      for (const waiter of waiting) {
+        if (this.queuedBytes <= waiter.limit) waiter.resolve();
+        else this.roomWaiters.push(waiter);
+      }
+    }
   }
 }
 

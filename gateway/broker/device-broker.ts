@@ -19,6 +19,8 @@ export interface DeviceBrokerOptions {
   gatewayId: string;
   topics: ReturnType<typeof kafkaTopicNames>;
   maxPayloadBytes: number;
+  /** QoS 1 records wait for room before joining a queue this large. */
+  maxInflightBytes: number;
   connectTimeoutMs: number;
   drainTimeoutMs: number;
   keepaliveLimitS: number;
@@ -87,7 +89,10 @@ export async function createDeviceBroker(
       }
       return Promise.resolve();
     }
-    return Promise.all(records.map((r) => batcher.enqueue(r))).then(() => undefined);
+    return batcher
+      .hasRoom(options.maxInflightBytes)
+      .then(() => Promise.all(records.map((r) => batcher.enqueue(r))))
+      .then(() => undefined);
   };
 
   broker.authenticate = (client, username, password, done) => {

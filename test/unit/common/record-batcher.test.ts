@@ -96,3 +96,21 @@ describe('RecordBatcher', () => {
     await expect(batcher.enqueue(record('d', 2))).rejects.toThrow(/closed/);
   });
 });
+
+describe('RecordBatcher.hasRoom', () => {
+  it('holds a producer back until the queue drained below the limit', async () => {
+    const sink = new ScriptedSink();
+    let open: () => void = () => undefined;
+    sink.gate = new Promise((resolve) => (open = resolve));
+    const batcher = new RecordBatcher(sink, options);
+    const queued = Array.from({ length: 5 }, (_, i) => batcher.enqueue(record('device', i)));
+    let admitted = false;
+    const waiting = batcher.hasRoom(10).then(() => (admitted = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(admitted).toBe(false);
+    open();
+    await Promise.all([...queued, waiting]);
+    expect(admitted).toBe(true);
+    await expect(batcher.hasRoom(10)).resolves.toBeUndefined();
+  });
+});
