@@ -61,6 +61,28 @@ const mqtt = section({
   }),
   port: setting(port(), { env: 'MQTT_PORT', default: 1883, description: 'MQTT over TCP port' }),
   wsPort: setting(port(), { env: 'MQTT_WS_PORT', default: 8083, description: 'MQTT over WebSocket port' }),
+  plainListeners: setting(oneOf(['on', 'off']), {
+    env: 'MQTT_PLAIN_LISTENERS',
+    default: 'on',
+    description: 'whether the unencrypted MQTT_PORT and MQTT_WS_PORT listeners run; "off" leaves only TLS',
+  }),
+  tlsPort: setting(port(), { env: 'MQTT_TLS_PORT', default: 8883, description: 'MQTT over TLS port, used when a certificate is configured' }),
+  wssPort: setting(port(), {
+    env: 'MQTT_WSS_PORT',
+    default: 8884,
+    description: 'MQTT over secure WebSocket port, used when a certificate is configured',
+  }),
+  tlsCertFile: setting(text(/^.{1,4096}$/, 'a path to a PEM certificate (chain)'), {
+    env: 'MQTT_TLS_CERT_FILE',
+    optional: true,
+    description: 'PEM certificate chain for the TLS listeners; with MQTT_TLS_KEY_FILE it turns them on',
+  }),
+  tlsKeyFile: setting(text(/^.{1,4096}$/, 'a path to a PEM private key'), {
+    env: 'MQTT_TLS_KEY_FILE',
+    optional: true,
+    secret: true,
+    description: 'PEM private key for the TLS listeners',
+  }),
 });
 
 const gateway = section({
@@ -122,6 +144,26 @@ const gateway = section({
     env: 'GATEWAY_MAX_CONNECTIONS',
     default: 50_000,
     description: 'device connections one gateway accepts',
+  }),
+  maxPacketBytes: setting(integer(1024, 16 * MIB, 'bytes'), {
+    env: 'GATEWAY_MAX_PACKET_BYTES',
+    default: MIB,
+    description: 'largest MQTT packet accepted; a larger one closes the connection before it is buffered',
+  }),
+  connectsPerIpPerSecond: setting(integer(1, 1_000_000), {
+    env: 'GATEWAY_CONNECTS_PER_IP_PER_SECOND',
+    default: 2000,
+    description: 'connection attempts accepted per second from one address (a burst of twice this is allowed)',
+  }),
+  connectsPerClientPerMinute: setting(integer(1, 100_000), {
+    env: 'GATEWAY_CONNECTS_PER_CLIENT_PER_MINUTE',
+    default: 30,
+    description: 'CONNECT attempts accepted per minute for one client id',
+  }),
+  failedLoginsPerClientPerMinute: setting(integer(1, 100_000), {
+    env: 'GATEWAY_FAILED_LOGINS_PER_CLIENT_PER_MINUTE',
+    default: 5,
+    description: 'failed logins for one client id before further attempts are refused for the rest of the minute',
   }),
 });
 
@@ -190,11 +232,29 @@ export const configSchema = z
         params: { [RULE_ISSUE]: true },
       });
     }
-    // One gateway process binds all three.
+    if ((c.mqtt.tlsCertFile === undefined) !== (c.mqtt.tlsKeyFile === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mqtt', c.mqtt.tlsCertFile === undefined ? 'tlsCertFile' : 'tlsKeyFile'],
+        message: 'MQTT_TLS_CERT_FILE and MQTT_TLS_KEY_FILE must be set together',
+        params: { [RULE_ISSUE]: true },
+      });
+    }
+    if (c.mqtt.plainListeners === 'off' && c.mqtt.tlsCertFile === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mqtt', 'plainListeners'],
+        message: '"off" needs MQTT_TLS_CERT_FILE and MQTT_TLS_KEY_FILE, or no device could connect',
+        params: { [RULE_ISSUE]: true },
+      });
+    }
+    // One gateway process binds all of them.
     const ports: [string, number][] = [
       ['mqtt.port', c.mqtt.port],
       ['mqtt.wsPort', c.mqtt.wsPort],
       ['gateway.httpPort', c.gateway.httpPort],
+      ['mqtt.tlsPort', c.mqtt.tlsPort],
+      ['mqtt.wssPort', c.mqtt.wssPort],
     ];
     for (const [i, [path, value]] of ports.entries()) {
       const clash = ports.slice(0, i).find(([, other]) => other === value && value !== 0);

@@ -10,22 +10,34 @@ import { RecordBatcher } from '../common/kafka/record-batcher.js';
 import { ensureTopics } from '../common/kafka/topics.js';
 import type { DeviceAuthenticator } from './auth/authenticator.js';
 import { OpenAuthenticator } from './auth/open-authenticator.js';
+import { RegistryAuthenticator } from './auth/registry-authenticator.js';
+import { TokenBuckets } from './auth/token-buckets.js';
+import { DeviceRegistryView } from '../common/registry/device-registry.js';
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { createDeviceBroker } from './broker/device-broker.js';
 import { startOpsServer, type OpsServer } from './http/ops-server.js';
-import { listenMqttTcp, listenMqttWebSocket, type Listener } from './listeners.js';
+import {
+  listenMqttSecureWebSocket,
+  listenMqttTcp,
+  listenMqttTls,
+  listenMqttWebSocket,
+  type Listener,
+  type ListenerPolicy,
+} from './listeners.js';
 import { GatewayMetrics } from './metrics.js';
 import { PresenceTracker } from './presence.js';
 
 export interface RunningGateway {
   id: string;
-  ports: { mqtt: number; mqttWs: number; http: number };
+  ports: { mqtt?: number; mqttWs?: number; mqtts?: number; mqttWss?: number; http: number };
   broker: Aedes;
   /** Stops accepting, flushes to Kafka, closes clients; resolves when everything is closed. */
   stop(reason?: string): Promise<void>;
 }
 
 // aedes keeps its clients and their pause() out of its type declarations.
-type PausableClient = Client & { pause(): void };
+type PausableClient = Client & { pause(): void; close(): void };
 function brokerClients(broker: Aedes): Record<string, PausableClient> {
   return (broker as unknown as { clients: Record<string, PausableClient> }).clients;
 }
@@ -34,27 +46,27 @@ export function defaultGatewayId(port: number): string {
   return `${hostname().replace(/[^A-Za-z0-9_.:-]/g, '-')}-${port}`;
 }
 
-async function chooseAuthenticator(config: Config, logger: Logger): Promise<DeviceAuthenticator> {
-  if (config.auth.device === 'none') {
-    logger.warn(
-      'DEVICE_AUTH=none: any client whose id is a valid device id may connect without credentials. ' +
-        'Use this for local development only.',
-    );
-    return new OpenAuthenticator();
-  }
-  return Promise.reject(
-    new Error(
-      'DEVICE_AUTH=registry is not available in this build yet; set DEVICE_AUTH=none for local development',
-    ),
+function openAuthenticator(logger: Logger): DeviceAuthenticator {
+  logger.warn(
+    'DEVICE_AUTH=none: any client whose id is a valid device id may connect without credentials. ' +
+      'Use this for local development only.',
   );
+  return new OpenAuthenticator();
 }
+
+async function readTls(config: Config): Promise<{ cert: Buffer; key: Buffer } | undefined> {
+  const { tlsCertFile, tlsKeyFile } = config.mqtt;
+  if (tlsCertFile === undefined || tlsKeyFile === undefined) return undefined;
+  return { cert: await readFile(tlsCertFile), key: await readFile(tlsKeyFile) };
+}
+
 
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
   const gatewayId = config.gateway.id ?? defaultGatewayId(config.mqtt.port);
   const log = logger.child({ gatewayId });
   const topics = kafkaTopicNames(config.kafka.topicPrefix);
   const metrics = new GatewayMetrics(gatewayId);
-  const authenticator = await chooseAuthenticator(config, log);
+  const tls = await readTls(config);
 
   const kafka = createKafka(
     {
@@ -74,6 +86,30 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   });
   if (created.length > 0) log.info({ topics: created }, 'created Kafka topics');
   await admin.disconnect();
+
+  // Devices are refused until the registry is loaded: listeners open only after this.
+  let registry: DeviceRegistryView | undefined;
+  let authenticator: DeviceAuthenticator;
+  if (config.auth.device === 'none') {
+    authenticator = openAuthenticator(log);
+  } else {
+    registry = new DeviceRegistryView(
+      kafka,
+      topics.devices,
+      `${config.kafka.topicPrefix}.gateway-registry.${gatewayId}.${randomBytes(4).toString('hex')}`,
+      log.child({ component: 'registry' }),
+    );
+    await registry.start();
+    const failedLogins = new TokenBuckets(
+      config.gateway.failedLoginsPerClientPerMinute,
+      config.gateway.failedLoginsPerClientPerMinute / 60,
+    );
+    authenticator = new RegistryAuthenticator(registry, failedLogins);
+  }
+  const connectsPerClient = new TokenBuckets(
+    config.gateway.connectsPerClientPerMinute,
+    config.gateway.connectsPerClientPerMinute / 60,
+  );
 
   const producer: Producer = kafka.producer({
     idempotent: true,
@@ -128,26 +164,59 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       drainTimeoutMs: config.gateway.drainTimeoutMs,
       keepaliveLimitS: 3600,
     },
-    { batcher, authenticator, metrics, logger: log.child({ component: 'broker' }) },
+    {
+      batcher,
+      authenticator,
+      metrics,
+      logger: log.child({ component: 'broker' }),
+      admitConnect: (clientId) => connectsPerClient.take(clientId),
+    },
   );
+  registry?.on('change', (deviceId, record, previous) => {
+    const client = brokerClients(broker)[deviceId];
+    if (!client) return;
+    if (record === null || record.secretHash !== previous?.secretHash) {
+      log.info({ deviceId, reason: record === null ? 'deleted' : 'secret rotated' }, 'disconnecting device');
+      client.close();
+    }
+  });
   const presence = new PresenceTracker(broker, batcher, { gatewayId, topics }, metrics, log);
   presence.start();
 
-  const listeners: Listener[] = [
-    await listenMqttTcp(broker, config.mqtt.port, config.mqtt.host, config.gateway.maxConnections),
-    await listenMqttWebSocket(
-      broker,
-      config.mqtt.wsPort,
-      config.mqtt.host,
-      config.gateway.maxPayloadBytes + 1024,
-    ),
-  ];
+  const perAddress = new TokenBuckets(config.gateway.connectsPerIpPerSecond * 2, config.gateway.connectsPerIpPerSecond);
+  const policy: ListenerPolicy = {
+    host: config.mqtt.host,
+    maxConnections: config.gateway.maxConnections,
+    maxPacketBytes: config.gateway.maxPacketBytes,
+    admit: (address) => {
+      if (broker.connectedClients >= config.gateway.maxConnections || !perAddress.take(address ?? 'unknown')) {
+        metrics.rejections.inc({ reason: 'connection_refused' });
+        return false;
+      }
+      return true;
+    },
+    onOversizedPacket: () => metrics.rejections.inc({ reason: 'packet_too_large' }),
+  };
+  const ports: RunningGateway['ports'] = { http: 0 };
+  const listeners: Listener[] = [];
+  if (config.mqtt.plainListeners === 'on') {
+    listeners.push(await listenMqttTcp(broker, config.mqtt.port, policy));
+    listeners.push(await listenMqttWebSocket(broker, config.mqtt.wsPort, policy));
+  }
+  if (tls) {
+    listeners.push(await listenMqttTls(broker, config.mqtt.tlsPort, policy, tls));
+    listeners.push(await listenMqttSecureWebSocket(broker, config.mqtt.wssPort, policy, tls));
+  }
+  const portKeys = { mqtt: 'mqtt', 'mqtt-ws': 'mqttWs', mqtts: 'mqtts', 'mqtt-wss': 'mqttWss' } as const;
+  for (const listener of listeners) ports[portKeys[listener.name as keyof typeof portKeys]] = listener.port();
   const ops: OpsServer = await startOpsServer(
     config.gateway.httpPort,
     config.mqtt.host,
     () => ({
       healthy: kafkaState === 'connected' && !broker.closed,
       gatewayId,
+      deviceAuth: config.auth.device,
+      ...(registry ? { registry: { loaded: registry.isLoaded, devices: registry.size } } : {}),
       kafka: { state: kafkaState, ...(lastSendError ? { lastError: lastSendError } : {}) },
       connections: broker.connectedClients,
       queuedRecords: batcher.recordsQueued,
@@ -156,7 +225,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     metrics.registry,
   );
 
-  const ports = { mqtt: listeners[0]?.port() ?? 0, mqttWs: listeners[1]?.port() ?? 0, http: ops.port() };
+  ports.http = ops.port();
   log.info({ ports, topicPrefix: config.kafka.topicPrefix }, 'gateway listening');
 
   let stopping: Promise<void> | undefined;
@@ -177,6 +246,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       await closingListeners;
       await batcher.close(remaining());
       await presence.settled();
+      await registry?.stop().catch(() => undefined);
       await producer
         .disconnect()
         .catch((error: unknown) => log.warn({ err: error }, 'producer disconnect failed'));

@@ -1,14 +1,31 @@
-import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createTlsServer } from 'node:tls';
+import { Duplex } from 'node:stream';
 import type { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
+import { PacketSizeGuard } from './broker/packet-size-guard.js';
 
 export interface Listener {
   name: string;
   port(): number;
   /** Stops accepting new connections; existing ones are closed by the broker. */
   close(): Promise<void>;
+}
+
+export interface ListenerPolicy {
+  host: string;
+  maxConnections: number;
+  maxPacketBytes: number;
+  /** False refuses the connection before any MQTT is read (per-address rate limit). */
+  admit(remoteAddress: string | undefined): boolean;
+  onOversizedPacket(): void;
+}
+
+export interface TlsMaterial {
+  cert: Buffer;
+  key: Buffer;
 }
 
 function listen(server: TcpServer | HttpServer, port: number, host: string): Promise<void> {
@@ -25,47 +42,53 @@ function closeServer(server: TcpServer | HttpServer): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-export async function listenMqttTcp(
-  broker: Aedes,
-  port: number,
-  host: string,
-  maxConnections: number,
-): Promise<Listener> {
-  const server = createTcpServer((socket) => {
-    socket.setNoDelay(true);
-    broker.handle(socket);
+/** The MQTT byte stream aedes reads, with oversized packets cut off before they are buffered. */
+function guarded(stream: Duplex, policy: ListenerPolicy): Duplex {
+  const guard = new PacketSizeGuard(policy.maxPacketBytes);
+  guard.on('error', () => {
+    policy.onOversizedPacket();
+    stream.destroy();
   });
-  server.maxConnections = maxConnections;
-  await listen(server, port, host);
-  return {
-    name: 'mqtt',
-    port: () => (server.address() as AddressInfo).port,
-    close: () => closeServer(server),
-  };
+  stream.on('error', () => guard.destroy());
+  stream.pipe(guard);
+  return Duplex.from({ readable: guard, writable: stream });
 }
 
-export async function listenMqttWebSocket(
-  broker: Aedes,
-  port: number,
-  host: string,
-  maxPayload: number,
-): Promise<Listener> {
-  const http = createHttpServer((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n');
-  });
+function handleSocket(broker: Aedes, policy: ListenerPolicy, socket: Socket): void {
+  if (!policy.admit(socket.remoteAddress)) {
+    socket.destroy();
+    return;
+  }
+  socket.setNoDelay(true);
+  broker.handle(guarded(socket, policy));
+}
+
+function attachWebSocket(broker: Aedes, policy: ListenerPolicy, server: HttpServer): WebSocketServer {
   const wss = new WebSocketServer({
-    server: http,
-    maxPayload,
+    server,
+    maxPayload: policy.maxPacketBytes,
     handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false),
+    verifyClient: (info: { req: IncomingMessage }) => policy.admit(info.req.socket.remoteAddress),
   });
   wss.on('connection', (ws, request) => {
     const stream = createWebSocketStream(ws);
     stream.on('error', () => ws.terminate());
-    broker.handle(stream, request);
+    broker.handle(guarded(stream, policy), request);
   });
-  await listen(http, port, host);
+  return wss;
+}
+
+async function webSocketListener(
+  name: string,
+  broker: Aedes,
+  policy: ListenerPolicy,
+  http: HttpServer,
+  port: number,
+): Promise<Listener> {
+  const wss = attachWebSocket(broker, policy, http);
+  await listen(http, port, policy.host);
   return {
-    name: 'mqtt-ws',
+    name,
     port: () => (http.address() as AddressInfo).port,
     close: async () => {
       wss.close();
@@ -73,4 +96,41 @@ export async function listenMqttWebSocket(
       await closeServer(http);
     },
   };
+}
+
+function upgradeOnly(_req: IncomingMessage, res: import('node:http').ServerResponse): void {
+  res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n');
+}
+
+export async function listenMqttTcp(broker: Aedes, port: number, policy: ListenerPolicy): Promise<Listener> {
+  const server = createTcpServer((socket) => handleSocket(broker, policy, socket));
+  server.maxConnections = policy.maxConnections;
+  await listen(server, port, policy.host);
+  return { name: 'mqtt', port: () => (server.address() as AddressInfo).port, close: () => closeServer(server) };
+}
+
+export async function listenMqttTls(broker: Aedes, port: number, policy: ListenerPolicy, tls: TlsMaterial): Promise<Listener> {
+  const server = createTlsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, (socket) =>
+    handleSocket(broker, policy, socket),
+  );
+  server.maxConnections = policy.maxConnections;
+  await listen(server, port, policy.host);
+  return { name: 'mqtts', port: () => (server.address() as AddressInfo).port, close: () => closeServer(server) };
+}
+
+export function listenMqttWebSocket(broker: Aedes, port: number, policy: ListenerPolicy): Promise<Listener> {
+  const http = createHttpServer(upgradeOnly);
+  http.maxConnections = policy.maxConnections;
+  return webSocketListener('mqtt-ws', broker, policy, http, port);
+}
+
+export function listenMqttSecureWebSocket(
+  broker: Aedes,
+  port: number,
+  policy: ListenerPolicy,
+  tls: TlsMaterial,
+): Promise<Listener> {
+  const https = createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, upgradeOnly);
+  https.maxConnections = policy.maxConnections;
+  return webSocketListener('mqtt-wss', broker, policy, https, port);
 }

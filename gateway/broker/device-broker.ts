@@ -31,6 +31,8 @@ export interface DeviceBrokerDeps {
   authenticator: DeviceAuthenticator;
   metrics: GatewayMetrics;
   logger: Logger;
+  /** False when this client id is connecting too often. */
+  admitConnect: (clientId: string) => boolean;
   now?: () => number;
 }
 
@@ -96,6 +98,12 @@ export async function createDeviceBroker(
   };
 
   broker.authenticate = (client, username, password, done) => {
+    if (!deps.admitConnect(client.id)) {
+      metrics.authFailures.inc({ reason: 'rate_limited' });
+      logger.warn({ clientId: client.id }, 'connection refused: too many attempts');
+      done(authError('unavailable', 'too many connection attempts'), false);
+      return;
+    }
     authenticator.authenticate(client.id, username, password).then(
       (outcome) => {
         if (outcome.ok) return done(null, true);

@@ -14,9 +14,15 @@ function rawConnect(port: number, clientId: string, keepaliveSeconds: number): P
   const packet = Buffer.concat([Buffer.from([0x10, variable.length + payload.length]), variable, payload]);
   return new Promise((resolve, reject) => {
     const socket = tcpConnect(port, '127.0.0.1', () => socket.write(packet));
-    socket.once('data', (data) =>
-      data[0] === 0x20 && data[3] === 0 ? resolve(socket) : reject(new Error('refused')),
-    );
+    let received = Buffer.alloc(0);
+    const onData = (data: Buffer): void => {
+      received = Buffer.concat([received, data]);
+      if (received.length < 4) return;
+      socket.off('data', onData);
+      if (received[0] === 0x20 && received[3] === 0) resolve(socket);
+      else reject(new Error(`refused: ${received.toString('hex')}`));
+    };
+    socket.on('data', onData);
     socket.on('error', () => undefined);
   });
 }
