@@ -60,7 +60,6 @@ async function readTls(config: Config): Promise<{ cert: Buffer; key: Buffer } | 
   return { cert: await readFile(tlsCertFile), key: await readFile(tlsKeyFile) };
 }
 
-
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
   const gatewayId = config.gateway.id ?? defaultGatewayId(config.mqtt.port);
   const log = logger.child({ gatewayId });
@@ -183,13 +182,19 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const presence = new PresenceTracker(broker, batcher, { gatewayId, topics }, metrics, log);
   presence.start();
 
-  const perAddress = new TokenBuckets(config.gateway.connectsPerIpPerSecond * 2, config.gateway.connectsPerIpPerSecond);
+  const perAddress = new TokenBuckets(
+    config.gateway.connectsPerIpPerSecond * 2,
+    config.gateway.connectsPerIpPerSecond,
+  );
   const policy: ListenerPolicy = {
     host: config.mqtt.host,
     maxConnections: config.gateway.maxConnections,
     maxPacketBytes: config.gateway.maxPacketBytes,
     admit: (address) => {
-      if (broker.connectedClients >= config.gateway.maxConnections || !perAddress.take(address ?? 'unknown')) {
+      if (
+        broker.connectedClients >= config.gateway.maxConnections ||
+        !perAddress.take(address ?? 'unknown')
+      ) {
         metrics.rejections.inc({ reason: 'connection_refused' });
         return false;
       }

@@ -1,5 +1,15 @@
-import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
-import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
+import {
+  createServer as createTcpServer,
+  type AddressInfo,
+  type Server as TcpServer,
+  type Socket,
+} from 'node:net';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTlsServer } from 'node:tls';
 import { Duplex } from 'node:stream';
@@ -45,7 +55,7 @@ function closeServer(server: TcpServer | HttpServer): Promise<void> {
 /** The MQTT byte stream aedes reads, with oversized packets cut off before they are buffered. */
 function guarded(stream: Duplex, policy: ListenerPolicy): Duplex {
   const guard = new PacketSizeGuard(policy.maxPacketBytes);
-  guard.on('error', () => {
+  guard.once('error', () => {
     policy.onOversizedPacket();
     stream.destroy();
   });
@@ -98,7 +108,7 @@ async function webSocketListener(
   };
 }
 
-function upgradeOnly(_req: IncomingMessage, res: import('node:http').ServerResponse): void {
+function upgradeOnly(_req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n');
 }
 
@@ -106,16 +116,29 @@ export async function listenMqttTcp(broker: Aedes, port: number, policy: Listene
   const server = createTcpServer((socket) => handleSocket(broker, policy, socket));
   server.maxConnections = policy.maxConnections;
   await listen(server, port, policy.host);
-  return { name: 'mqtt', port: () => (server.address() as AddressInfo).port, close: () => closeServer(server) };
+  return {
+    name: 'mqtt',
+    port: () => (server.address() as AddressInfo).port,
+    close: () => closeServer(server),
+  };
 }
 
-export async function listenMqttTls(broker: Aedes, port: number, policy: ListenerPolicy, tls: TlsMaterial): Promise<Listener> {
+export async function listenMqttTls(
+  broker: Aedes,
+  port: number,
+  policy: ListenerPolicy,
+  tls: TlsMaterial,
+): Promise<Listener> {
   const server = createTlsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, (socket) =>
     handleSocket(broker, policy, socket),
   );
   server.maxConnections = policy.maxConnections;
   await listen(server, port, policy.host);
-  return { name: 'mqtts', port: () => (server.address() as AddressInfo).port, close: () => closeServer(server) };
+  return {
+    name: 'mqtts',
+    port: () => (server.address() as AddressInfo).port,
+    close: () => closeServer(server),
+  };
 }
 
 export function listenMqttWebSocket(broker: Aedes, port: number, policy: ListenerPolicy): Promise<Listener> {

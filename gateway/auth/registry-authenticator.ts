@@ -25,8 +25,13 @@ export class RegistryAuthenticator implements DeviceAuthenticator {
     registry.on('change', (deviceId) => this.verified.delete(deviceId));
   }
 
-  async authenticate(clientId: string, username: string | undefined, password: Buffer | undefined): Promise<AuthOutcome> {
-    if (!isValidDeviceId(clientId)) return { ok: false, refusal: 'identifier_rejected', reason: 'client id is not a valid device id' };
+  async authenticate(
+    clientId: string,
+    username: string | undefined,
+    password: Buffer | undefined,
+  ): Promise<AuthOutcome> {
+    if (!isValidDeviceId(clientId))
+      return { ok: false, refusal: 'identifier_rejected', reason: 'client id is not a valid device id' };
     if (!this.failedLogins.has(clientId)) {
       return { ok: false, refusal: 'not_authorized', reason: 'too many failed logins; try again later' };
     }

@@ -5,7 +5,7 @@ import { KAFKA_BROKERS } from './env.js';
 
 export interface GatewayProcess {
   child: ChildProcess;
-  ports: { mqtt: number; mqttWs: number; http: number };
+  ports: { mqtt: number; mqttWs: number; mqtts?: number; mqttWss?: number; http: number };
   gatewayId: string;
   logs: Record<string, unknown>[];
   mqttUrl: string;

@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PacketSizeGuard, PacketTooLargeError } from '../../../gateway/broker/packet-size-guard.js';
+
+function encodeLength(n: number): number[] {
+  const bytes: number[] = [];
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (n > 0);
+  return bytes;
+}
+
+function packet(bodyLength: number): Buffer {
+  return Buffer.concat([Buffer.from([0x30, ...encodeLength(bodyLength)]), Buffer.alloc(bodyLength, 1)]);
+}
+
+function run(limit: number, chunks: Buffer[]): Promise<{ passed: Buffer; error?: Error }> {
+  return new Promise((resolve) => {
+    const guard = new PacketSizeGuard(limit);
+    const out: Buffer[] = [];
+    guard.on('data', (c: Buffer) => out.push(c));
+    guard.on('error', (error) => resolve({ passed: Buffer.concat(out), error }));
+    guard.on('end', () => resolve({ passed: Buffer.concat(out) }));
+    for (const chunk of chunks) guard.write(chunk);
+    guard.end();
+  });
+}
+
+describe('PacketSizeGuard', () => {
+  it('passes packets within the limit through unchanged, however the stream is split', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 1, max: 50 }),
+        async (lengths, chunkSize) => {
+          const stream = Buffer.concat(lengths.map(packet));
+          const chunks: Buffer[] = [];
+          for (let i = 0; i < stream.length; i += chunkSize) chunks.push(stream.subarray(i, i + chunkSize));
+          const { passed, error } = await run(400, chunks);
+          expect(error).toBeUndefined();
+          expect(passed.equals(stream)).toBe(true);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('fails on the header of a packet over the limit, before its body arrives', async () => {
+    const header = Buffer.from([0x30, ...encodeLength(1_000_000)]);
+    const { error } = await run(1024, [packet(10), header]);
+    expect(error).toBeInstanceOf(PacketTooLargeError);
+    expect((error as PacketTooLargeError).size).toBe(1_000_000 + header.length);
+  });
+
+  it('counts the fixed header in the size', async () => {
+    // 1 type byte + 2 length bytes + 1021 body bytes = 1024: allowed; one more byte is not.
+    expect((await run(1024, [packet(1021)])).error).toBeUndefined();
+    expect((await run(1024, [packet(1022)])).error).toBeInstanceOf(PacketTooLargeError);
+  });
+});
