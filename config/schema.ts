@@ -66,7 +66,11 @@ const mqtt = section({
     default: 'on',
     description: 'whether the unencrypted MQTT_PORT and MQTT_WS_PORT listeners run; "off" leaves only TLS',
   }),
-  tlsPort: setting(port(), { env: 'MQTT_TLS_PORT', default: 8883, description: 'MQTT over TLS port, used when a certificate is configured' }),
+  tlsPort: setting(port(), {
+    env: 'MQTT_TLS_PORT',
+    default: 8883,
+    description: 'MQTT over TLS port, used when a certificate is configured',
+  }),
   wssPort: setting(port(), {
     env: 'MQTT_WSS_PORT',
     default: 8884,
@@ -153,7 +157,8 @@ const gateway = section({
   connectsPerIpPerSecond: setting(integer(1, 1_000_000), {
     env: 'GATEWAY_CONNECTS_PER_IP_PER_SECOND',
     default: 2000,
-    description: 'connection attempts accepted per second from one address (a burst of twice this is allowed)',
+    description:
+      'connection attempts accepted per second from one address (a burst of twice this is allowed)',
   }),
   connectsPerClientPerMinute: setting(integer(1, 100_000), {
     env: 'GATEWAY_CONNECTS_PER_CLIENT_PER_MINUTE',
@@ -163,7 +168,8 @@ const gateway = section({
   failedLoginsPerClientPerMinute: setting(integer(1, 100_000), {
     env: 'GATEWAY_FAILED_LOGINS_PER_CLIENT_PER_MINUTE',
     default: 5,
-    description: 'failed logins for one client id before further attempts are refused for the rest of the minute',
+    description:
+      'failed logins for one client id before further attempts are refused for the rest of the minute',
   }),
 });
 
@@ -181,6 +187,19 @@ const hub = section({
     optional: true,
     secret: true,
     description: 'bearer token operators present to the hub',
+  }),
+});
+
+const commands = section({
+  defaultTtlMs: setting(integer(1000, 7 * 24 * 3600 * 1000, MS), {
+    env: 'COMMAND_DEFAULT_TTL_MS',
+    default: 60_000,
+    description: 'how long a command may wait for its device when the request names no ttlMs',
+  }),
+  maxTtlMs: setting(integer(1000, 7 * 24 * 3600 * 1000, MS), {
+    env: 'COMMAND_MAX_TTL_MS',
+    default: 24 * 3600 * 1000,
+    description: 'longest ttlMs a command may have; gateways re-read this much command history at start',
   }),
 });
 
@@ -222,7 +241,7 @@ const app = section({
 export const RULE_ISSUE = 'configRule';
 
 export const configSchema = z
-  .strictObject({ kafka, mqtt, gateway, hub, influx, auth, log, app })
+  .strictObject({ kafka, mqtt, gateway, hub, commands, influx, auth, log, app })
   .superRefine((c, ctx) => {
     if (c.app.env === 'production' && c.auth.device === 'none') {
       ctx.addIssue({

@@ -27,6 +27,8 @@ import {
 } from './listeners.js';
 import { GatewayMetrics } from './metrics.js';
 import { PresenceTracker } from './presence.js';
+import { CommandFeed } from './downlink/command-feed.js';
+import { Downlink } from './downlink/downlink.js';
 
 export interface RunningGateway {
   id: string;
@@ -169,6 +171,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       metrics,
       logger: log.child({ component: 'broker' }),
       admitConnect: (clientId) => connectsPerClient.take(clientId),
+      commands: {
+        knows: (deviceId, commandId) => downlink.knows(deviceId, commandId),
+        finished: (status) => downlink.finished(status),
+      },
     },
   );
   registry?.on('change', (deviceId, record, previous) => {
@@ -179,6 +185,19 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       client.close();
     }
   });
+  const downlink: Downlink = new Downlink(
+    broker,
+    new CommandFeed(
+      kafka,
+      topics,
+      `${config.kafka.topicPrefix}.gateway-commands.${gatewayId}.${randomBytes(4).toString('hex')}`,
+      log.child({ component: 'command-feed' }),
+    ),
+    batcher,
+    { gatewayId, topics, historyMs: config.commands.maxTtlMs },
+    log.child({ component: 'downlink' }),
+  );
+  await downlink.start();
   const presence = new PresenceTracker(broker, batcher, { gatewayId, topics }, metrics, log);
   presence.start();
 
@@ -251,6 +270,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       await closingListeners;
       await batcher.close(remaining());
       await presence.settled();
+      await downlink.stop().catch(() => undefined);
       await registry?.stop().catch(() => undefined);
       await producer
         .disconnect()

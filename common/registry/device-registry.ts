@@ -49,7 +49,9 @@ export class DeviceRegistryView extends EventEmitter<RegistryEvents> {
     await admin.connect();
     const ends = await admin.fetchTopicOffsets(this.topic);
     await admin.disconnect();
-    const remaining = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
+    const remaining = new Map(
+      ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]),
+    );
 
     let markLoaded: () => void = () => undefined;
     const caughtUp = new Promise<void>((resolve) => (markLoaded = resolve));
@@ -99,11 +101,17 @@ export class DeviceRegistryView extends EventEmitter<RegistryEvents> {
     try {
       parsed = deviceRegistryRecordSchema.parse(JSON.parse(value.toString()));
     } catch (error) {
-      this.logger.error({ deviceId, err: error instanceof Error ? error.message : String(error) }, 'unreadable registry record ignored');
+      this.logger.error(
+        { deviceId, err: error instanceof Error ? error.message : String(error) },
+        'unreadable registry record ignored',
+      );
       return;
     }
     if (parsed.deviceId !== deviceId) {
-      this.logger.error({ deviceId, recordDeviceId: parsed.deviceId }, 'registry record key and deviceId differ; ignored');
+      this.logger.error(
+        { deviceId, recordDeviceId: parsed.deviceId },
+        'registry record key and deviceId differ; ignored',
+      );
       return;
     }
     this.devices.set(deviceId, parsed);

@@ -26,7 +26,9 @@ export class RegistryWriter {
     await this.producer.send({
       topic: this.topic,
       acks: -1,
-      messages: [{ key: deviceId, value: null, headers: buildHeaders({ deviceId, schema: SCHEMAS.devices }) }],
+      messages: [
+        { key: deviceId, value: null, headers: buildHeaders({ deviceId, schema: SCHEMAS.devices }) },
+      ],
     });
   }
 }

@@ -19,7 +19,10 @@ export function generateSecret(): string {
 }
 
 /** `scrypt$N$r$p$saltB64$hashB64`: the parameters travel with the hash so they can be raised later. */
-export async function hashSecret(secret: string, params: { N: number; r: number; p: number } = DEFAULT_SCRYPT): Promise<string> {
+export async function hashSecret(
+  secret: string,
+  params: { N: number; r: number; p: number } = DEFAULT_SCRYPT,
+): Promise<string> {
   const salt = randomBytes(16);
   const key = await scrypt(secret, salt, DEFAULT_SCRYPT.keyLength, { N: params.N, r: params.r, p: params.p });
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64'), key.toString('base64')].join('$');

@@ -6,7 +6,12 @@ import {
   type PublishPacket,
   type Subscription,
 } from 'aedes';
-import { errorsTopic, type DeviceErrorCode, type kafkaTopicNames } from '../../contracts/index.js';
+import {
+  errorsTopic,
+  type CommandStatusRecord,
+  type DeviceErrorCode,
+  type kafkaTopicNames,
+} from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
 import type { OutRecord, RecordBatcher } from '../../common/kafka/record-batcher.js';
 import type { AuthRefusal, DeviceAuthenticator } from '../auth/authenticator.js';
@@ -33,6 +38,11 @@ export interface DeviceBrokerDeps {
   logger: Logger;
   /** False when this client id is connecting too often. */
   admitConnect: (clientId: string) => boolean;
+  /** The downlink's view of commands, to check device results against. */
+  commands: {
+    knows(deviceId: string, commandId: string): boolean;
+    finished(status: CommandStatusRecord): void;
+  };
   now?: () => number;
 }
 
@@ -166,6 +176,13 @@ export async function createDeviceBroker(
       maxPayloadBytes: options.maxPayloadBytes,
     });
     if (!result.ok) return refuse(result.code, result.reason, deviceId);
+    if (decision.kind === 'command-results') {
+      const status = JSON.parse(result.records[0]?.value.toString() ?? '{}') as CommandStatusRecord;
+      if (!deps.commands.knows(deviceId, status.id)) {
+        return refuse('unknown_command', `no command ${status.id} is known for this device`, deviceId);
+      }
+      deps.commands.finished(status);
+    }
     send(result.records, packet.qos).then(
       () => done(null),
       // No PUBACK: the connection closes and the device sends the message again.

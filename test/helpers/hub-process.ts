@@ -90,7 +90,8 @@ export async function startHubProcess(env: ChildEnv, timeoutMs = 60_000): Promis
     stderr: () => stderr,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const exited = once(child, 'exit') as Promise<[number | null]>;
+      // 'close' comes after the output pipes are drained, so `logs` then holds the last line.
+      const exited = once(child, 'close') as Promise<[number | null]>;
       child.kill(signal);
       const [code] = await exited;
       return code;

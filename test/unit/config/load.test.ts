@@ -32,7 +32,14 @@ describe('loadConfig', () => {
     const config = loadConfig({ env: {} });
     expect(config.kafka).toMatchObject({ brokers: ['127.0.0.1:9092'], topicPrefix: 'iot', partitions: 6 });
     expect(config.kafka.clientId).toBeUndefined();
-    expect(config.mqtt).toEqual({ host: '0.0.0.0', port: 1883, wsPort: 8083, plainListeners: 'on', tlsPort: 8883, wssPort: 8884 });
+    expect(config.mqtt).toEqual({
+      host: '0.0.0.0',
+      port: 1883,
+      wsPort: 8083,
+      plainListeners: 'on',
+      tlsPort: 8883,
+      wssPort: 8884,
+    });
     expect(config.gateway).toMatchObject({
       httpPort: 9464,
       maxPayloadBytes: 65_536,
@@ -95,7 +102,14 @@ describe('loadConfig', () => {
       hub: { operatorToken: 'from-file' },
     });
     const config = loadConfig({ file, env: { MQTT_PORT: '3883', HUB_OPERATOR_TOKEN: 'from-env' } });
-    expect(config.mqtt).toEqual({ host: '0.0.0.0', port: 3883, wsPort: 2884, plainListeners: 'on', tlsPort: 8883, wssPort: 8884 });
+    expect(config.mqtt).toEqual({
+      host: '0.0.0.0',
+      port: 3883,
+      wsPort: 2884,
+      plainListeners: 'on',
+      tlsPort: 8883,
+      wssPort: 8884,
+    });
     expect(config.kafka.brokers).toEqual(['file-broker:9092']);
     expect(config.hub.operatorToken).toBe('from-env');
     expect(config.hub.port).toBe(8080);

@@ -1,0 +1,111 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import {
+  checkSchemaCompatible,
+  commandRecordSchema,
+  commandStatusRecordSchema,
+  HEADER_NAMES,
+  SCHEMAS,
+  type CommandRecord,
+  type CommandStatusRecord,
+} from '../../contracts/index.js';
+import type { Logger } from '../../common/logger.js';
+
+export interface CommandFeedHandlers {
+  onCommand(command: CommandRecord): void;
+  onStatus(status: CommandStatusRecord): void;
+  onInvalid(topic: string, reason: string, value: Buffer | null): void;
+}
+
+/**
+ * Every command and command status from `since` onwards, for this process alone (its own consumer
+ * group, nothing committed): each gateway needs all of them to deliver to whichever devices it holds.
+ */
+export class CommandFeed {
+  private consumer: Consumer | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topics: { commands: string; commandStatus: string },
+    private readonly groupId: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Resolves once everything that existed at start (from `since`) has been handed to `handlers`. */
+  async start(since: number, handlers: CommandFeedHandlers): Promise<void> {
+    const topicNames = [this.topics.commands, this.topics.commandStatus];
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const remaining = new Map<string, number>();
+    for (const topic of topicNames) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const starts = await admin.fetchTopicOffsetsByTimestamp(topic, since);
+      await admin.setOffsets({
+        groupId: this.groupId,
+        topic,
+        partitions: starts.map((p) => ({ partition: p.partition, offset: p.offset })),
+      });
+      for (const end of ends) {
+        const start = Number(starts.find((s) => s.partition === end.partition)?.offset ?? end.low);
+        if (Number(end.high) > start) remaining.set(`${topic}:${end.partition}`, Number(end.high));
+      }
+    }
+    await admin.disconnect();
+
+    let caughtUp: () => void = () => undefined;
+    const loaded = new Promise<void>((resolve) => (caughtUp = resolve));
+    if (remaining.size === 0) caughtUp();
+
+    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 100 });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: topicNames });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: ({ topic, partition, message }) => {
+        this.handle(topic, message.value, message.headers?.[HEADER_NAMES.schema], handlers);
+        const key = `${topic}:${partition}`;
+        const end = remaining.get(key);
+        if (end !== undefined && Number(message.offset) + 1 >= end) {
+          remaining.delete(key);
+          if (remaining.size === 0) caughtUp();
+        }
+        return Promise.resolve();
+      },
+    });
+    await loaded;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+
+  private handle(
+    topic: string,
+    value: Buffer | null,
+    schemaHeader: Buffer | string | (Buffer | string)[] | undefined,
+    handlers: CommandFeedHandlers,
+  ): void {
+    const isCommand = topic === this.topics.commands;
+    const compatible = checkSchemaCompatible(
+      schemaHeader,
+      isCommand ? SCHEMAS.commands : SCHEMAS.commandStatus,
+    );
+    if (!compatible.ok) return handlers.onInvalid(topic, compatible.reason, value);
+    let json: unknown;
+    try {
+      json = JSON.parse(value?.toString() ?? 'null');
+    } catch {
+      return handlers.onInvalid(topic, 'value is not JSON', value);
+    }
+    if (isCommand) {
+      const parsed = commandRecordSchema.safeParse(json);
+      if (parsed.success) handlers.onCommand(parsed.data);
+      else handlers.onInvalid(topic, parsed.error.issues[0]?.message ?? 'invalid command', value);
+    } else {
+      const parsed = commandStatusRecordSchema.safeParse(json);
+      // Status records are written by this project's own processes; a bad one is logged, not re-published.
+      if (parsed.success) handlers.onStatus(parsed.data);
+      else this.logger.warn({ topic }, 'unreadable command status ignored');
+    }
+  }
+}

@@ -1,0 +1,12 @@
+export type BearerResult = { ok: true; token: string } | { ok: false; reason: 'missing' | 'malformed' };
+
+// RFC 6750 2.1: the scheme is case-insensitive (RFC 9110 11.1); the token is one run of visible
+// ASCII, which is also what HUB_OPERATOR_TOKEN allows.
+const BEARER = /^bearer +([\x21-\x7E]+) *$/i;
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerFromAuthorization(header: string | undefined): BearerResult {
+  if (header === undefined || header.trim() === '') return { ok: false, reason: 'missing' };
+  const match = BEARER.exec(header);
+  return match?.[1] === undefined ? { ok: false, reason: 'malformed' } : { ok: true, token: match[1] };
+}

@@ -1,0 +1,25 @@
+import { bearerFromAuthorization } from './bearer.js';
+import { createTokenVerifier } from './token.js';
+
+export type OperatorAuthFailure = 'missing_token' | 'malformed_header' | 'wrong_token';
+
+export type OperatorAuthResult = { ok: true } | { ok: false; failure: OperatorAuthFailure };
+
+export const OPERATOR_AUTH_REASONS: Readonly<Record<OperatorAuthFailure, string>> = {
+  missing_token: 'missing bearer token: send "Authorization: Bearer <operator token>"',
+  malformed_header: 'malformed Authorization header: expected "Bearer <operator token>"',
+  wrong_token: 'the bearer token is not the operator token',
+};
+
+/** Checks an HTTP `Authorization` header against the operator token. */
+export function operatorAuthenticator(
+  token: string,
+): (authorization: string | undefined) => OperatorAuthResult {
+  const verify = createTokenVerifier(token);
+  return (authorization) => {
+    const bearer = bearerFromAuthorization(authorization);
+    if (!bearer.ok)
+      return { ok: false, failure: bearer.reason === 'missing' ? 'missing_token' : 'malformed_header' };
+    return verify(bearer.token) ? { ok: true } : { ok: false, failure: 'wrong_token' };
+  };
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Config } from '../config/index.js';
+import { kafkaTopicNames } from '../contracts/index.js';
+import type { Logger } from '../common/logger.js';
+import { createKafka } from '../common/kafka/client.js';
+import { ensureTopics } from '../common/kafka/topics.js';
+import { DeviceRegistryView } from '../common/registry/device-registry.js';
+import { RegistryWriter } from '../common/registry/registry-writer.js';
+import { generateSecret, hashSecret } from '../common/registry/secrets.js';
+import { operatorAuthenticator } from './auth/operator-auth.js';
+import { DeviceService } from './devices/device-service.js';
+import { deviceRoutes } from './devices/routes.js';
+import { opsRoutes } from './http/ops-routes.js';
+import type { Route } from './http/route.js';
+import { startHttpServer } from './http/server.js';
+import { HubMetrics } from './metrics.js';
+
+export interface RunningHub {
+  ports: { http: number };
+  /** Stops accepting requests, lets those in progress finish, closes Kafka; idempotent. */
+  stop(reason?: string): Promise<void>;
+}
+
+/** Time requests in progress get to finish when the hub stops. */
+export const HUB_SHUTDOWN_GRACE_MS = 10_000;
+const REGISTRY_CATCH_UP_MS = 10_000;
+
+type Closer = () => Promise<void>;
+
+async function closeAll(closers: Closer[], log: Logger): Promise<void> {
+  for (const close of closers.reverse()) {
+    await close().catch((error: unknown) => log.warn({ err: error }, 'close failed during shutdown'));
+  }
+}
+
+async function bootstrapTopics(kafka: Kafka, config: Config, log: Logger): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const created = await ensureTopics(admin, {
+      prefix: config.kafka.topicPrefix,
+      partitions: config.kafka.partitions,
+      replicationFactor: config.kafka.replicationFactor,
+    });
+    if (created.length > 0) log.info({ topics: created }, 'created Kafka topics');
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * The hub's composition root. `config.hub.operatorToken` must be set; hub/main.ts fills it in
+ * (generating one in development) before calling this.
+ */
+export async function startHub(config: Config, log: Logger): Promise<RunningHub> {
+  const token = config.hub.operatorToken;
+  if (token === undefined) throw new Error('startHub needs config.hub.operatorToken');
+  const topics = kafkaTopicNames(config.kafka.topicPrefix);
+  const metrics = new HubMetrics();
+  const closers: Closer[] = [];
+
+  try {
+    const kafka = createKafka(
+      {
+        clientId: config.kafka.clientId ?? `hub-${hostname()}`,
+        brokers: config.kafka.brokers,
+        connectionTimeoutMs: config.kafka.connectionTimeoutMs,
+        requestTimeoutMs: config.kafka.requestTimeoutMs,
+      },
+      log,
+    );
+    await bootstrapTopics(kafka, config, log);
+
+    const producer: Producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    let producerConnected = false;
+    const setProducerConnected = (connected: boolean): void => {
+      producerConnected = connected;
+      metrics.kafkaConnected.set(connected ? 1 : 0);
+    };
+    producer.on(producer.events.CONNECT, () => setProducerConnected(true));
+    producer.on(producer.events.DISCONNECT, () => setProducerConnected(false));
+    await producer.connect();
+    closers.push(() => producer.disconnect());
+
+    // Offsets are never committed, so a group per process costs nothing and keeps every hub
+    // reading the whole registry.
+    const registry = new DeviceRegistryView(
+      kafka,
+      topics.devices,
+      `${config.kafka.topicPrefix}.hub-registry.${randomUUID()}`,
+      log.child({ component: 'registry' }),
+    );
+    closers.push(() => registry.stop());
+    await registry.start();
+
+    registry.on('change', () => metrics.registryDevices.set(registry.size));
+    metrics.registryDevices.set(registry.size);
+
+    const devices = new DeviceService({
+      feed: registry,
+      store: new RegistryWriter(producer, topics.devices),
+      secrets: { generate: generateSecret, hash: (secret) => hashSecret(secret) },
+      now: Date.now,
+      catchUpMs: REGISTRY_CATCH_UP_MS,
+      logger: log.child({ component: 'devices' }),
+    });
+
+    const health = () => ({
+      healthy: producerConnected && registry.isLoaded,
+      kafka: { producer: producerConnected ? 'connected' : 'disconnected' },
+      registry: { loaded: registry.isLoaded, devices: registry.size },
+    });
+    const routes: Route[] = [...opsRoutes(health, metrics.registry), ...deviceRoutes(devices)];
+
+    const http = await startHttpServer({
+      host: config.hub.host,
+      port: config.hub.port,
+      routes,
+      authenticate: operatorAuthenticator(token),
+      logger: log.child({ component: 'http' }),
+      observe: (route, method, status, seconds) => metrics.observeRequest(route, method, status, seconds),
+      onAuthFailure: (reason) => metrics.authFailures.inc({ reason }),
+    });
+    closers.push(() => http.close(HUB_SHUTDOWN_GRACE_MS));
+
+    const ports = { http: http.port() };
+    log.info({ ports, topicPrefix: config.kafka.topicPrefix }, 'hub listening');
+
+    let stopping: Promise<void> | undefined;
+    const stop = (reason = 'stop requested'): Promise<void> => {
+      stopping ??= (async () => {
+        log.info({ reason }, 'hub stopping');
+        await closeAll(closers, log);
+        log.info('hub stopped');
+      })();
+      return stopping;
+    };
+    return { ports, stop };
+  } catch (error) {
+    await closeAll(closers, log);
+    throw error;
+  }
+}
