@@ -3,6 +3,9 @@ import { parseCli } from './cli/args.js';
 import { helpText } from './cli/help.js';
 import { formatStatus } from './cli/status-line.js';
 import { startFleet } from './fleet-runner.js';
+import { generateFleet } from './fleet.js';
+import { noCredentials, type CredentialSource } from './runtime/credentials.js';
+import { provisioningCredentials } from './runtime/provisioning.js';
 import type { DeviceSpec } from './model/types.js';
 import type { SimClock } from './sim-clock.js';
 
@@ -32,7 +35,32 @@ async function main(): Promise<void> {
     process.stderr.write(`sim: ${message}\n`);
   };
 
-  const fleet = await startFleet({ ...options, onNotice: say });
+  let credentials: CredentialSource = noCredentials;
+  if (parsed.run.credentials.source === 'provision') {
+    const token = process.env.HUB_OPERATOR_TOKEN;
+    if (!token) {
+      process.stderr.write('sim: --credentials provision needs the operator token in HUB_OPERATOR_TOKEN\n');
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    const specs = new Map(
+      generateFleet({
+        devices: options.devices,
+        seed: options.seed ?? 1,
+        faults: options.faults ?? 0.1,
+        prefix: options.prefix ?? 'sim-',
+        startMs: 0,
+        horizonMs: 86_400_000,
+      }).map((s) => [s.deviceId, s.machineType]),
+    );
+    credentials = await provisioningCredentials({
+      hubUrl: parsed.run.credentials.hubUrl,
+      operatorToken: token,
+      file: parsed.run.credentials.file,
+      attributesFor: (deviceId) => ({ machineType: specs.get(deviceId) ?? 'unknown', simulated: 'true' }),
+    });
+  }
+  const fleet = await startFleet({ ...options, credentials, onNotice: say });
   say(describeStart(fleet.specs, fleet.clock, options.durationMs, options.url));
 
   let lastSent = 0;

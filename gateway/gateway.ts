@@ -8,6 +8,7 @@ import { createKafka } from '../common/kafka/client.js';
 import { producerSink } from '../common/kafka/producer-sink.js';
 import { RecordBatcher } from '../common/kafka/record-batcher.js';
 import { ensureTopics } from '../common/kafka/topics.js';
+import { retryKafkaStartup } from '../common/kafka/startup-retry.js';
 import type { DeviceAuthenticator } from './auth/authenticator.js';
 import { OpenAuthenticator } from './auth/open-authenticator.js';
 import { RegistryAuthenticator } from './auth/registry-authenticator.js';
@@ -78,15 +79,24 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     },
     log,
   );
-  const admin = kafka.admin();
-  await admin.connect();
-  const created = await ensureTopics(admin, {
-    prefix: config.kafka.topicPrefix,
-    partitions: config.kafka.partitions,
-    replicationFactor: config.kafka.replicationFactor,
-  });
+  const created = await retryKafkaStartup(
+    'creating topics',
+    async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        return await ensureTopics(admin, {
+          prefix: config.kafka.topicPrefix,
+          partitions: config.kafka.partitions,
+          replicationFactor: config.kafka.replicationFactor,
+        });
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    log,
+  );
   if (created.length > 0) log.info({ topics: created }, 'created Kafka topics');
-  await admin.disconnect();
 
   // Devices are refused until the registry is loaded: listeners open only after this.
   let registry: DeviceRegistryView | undefined;

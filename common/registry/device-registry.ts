@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Consumer, Kafka } from 'kafkajs';
 import { deviceRegistryRecordSchema, type DeviceRegistryRecord } from '../../contracts/index.js';
 import type { Logger } from '../logger.js';
+import { retryKafkaStartup } from '../kafka/startup-retry.js';
 
 export interface RegistryEvents {
   /** A device was created, changed (for example a rotated secret) or deleted (`record` null). */
@@ -45,10 +46,19 @@ export class DeviceRegistryView extends EventEmitter<RegistryEvents> {
 
   /** Resolves once every record that existed at start has been read. */
   async start(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    const ends = await admin.fetchTopicOffsets(this.topic);
-    await admin.disconnect();
+    const ends = await retryKafkaStartup(
+      'reading the registry end offsets',
+      async () => {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        try {
+          return await admin.fetchTopicOffsets(this.topic);
+        } finally {
+          await admin.disconnect();
+        }
+      },
+      this.logger,
+    );
     const remaining = new Map(
       ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]),
     );

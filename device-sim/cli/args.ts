@@ -2,11 +2,12 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { parseDurationMs } from '../duration.js';
 import { DEVICE_PREFIX_PATTERN, type FleetOptions } from '../fleet-runner.js';
-import { CREDENTIAL_SOURCES, credentialSource } from '../runtime/credentials.js';
+import { CREDENTIAL_SOURCES } from '../runtime/credentials.js';
 import { FLAGS } from './flags.js';
 
 export interface CliRun {
-  fleet: FleetOptions;
+  fleet: Omit<FleetOptions, 'credentials'>;
+  credentials: { source: 'none' } | { source: 'provision'; hubUrl: string; file: string };
   summaryFile?: string;
 }
 
@@ -81,6 +82,10 @@ const cliSchema = z.object({
   credentials: z
     .enum(CREDENTIAL_SOURCES, `expected one of: ${CREDENTIAL_SOURCES.join(', ')}`)
     .default('none'),
+  hub: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://127.0.0.1:8080' })
+    .default('http://127.0.0.1:8080'),
+  'credentials-file': z.string().min(1, 'needs a file name').default('.data/sim-credentials.json'),
 });
 
 const parseArgsOptions = {
@@ -129,8 +134,11 @@ export function parseCli(argv: readonly string[]): CliParse {
         prefix: o.prefix,
         rampPerSec: o.ramp,
         groundTruthFile: o['ground-truth'],
-        credentials: credentialSource(o.credentials),
       },
+      credentials:
+        o.credentials === 'provision'
+          ? { source: 'provision', hubUrl: o.hub, file: o['credentials-file'] }
+          : { source: 'none' },
       summaryFile: o.summary,
     },
   };

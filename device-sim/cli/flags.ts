@@ -55,7 +55,17 @@ export const FLAGS = {
   credentials: {
     value: 'SOURCE',
     default: 'none',
-    help: 'how devices authenticate; none: client id = device id, no username/password',
+    help: 'how devices authenticate. none: client id = device id, no password (DEVICE_AUTH=none); provision: create each device through the hub API (token from HUB_OPERATOR_TOKEN) and save its secret, reusing saved ones',
+  },
+  hub: {
+    value: 'URL',
+    default: 'http://127.0.0.1:8080',
+    help: 'hub base URL, used with --credentials provision',
+  },
+  'credentials-file': {
+    value: 'FILE',
+    default: '.data/sim-credentials.json',
+    help: 'where --credentials provision keeps device secrets between runs',
   },
 } as const satisfies Record<string, FlagSpec>;
 

@@ -20,12 +20,5 @@ export const noCredentials: CredentialSource = {
   credentialsFor: (deviceId) => Promise.resolve({ clientId: deviceId }),
 };
 
-export const CREDENTIAL_SOURCES = ['none'] as const;
+export const CREDENTIAL_SOURCES = ['none', 'provision'] as const;
 export type CredentialSourceName = (typeof CREDENTIAL_SOURCES)[number];
-
-export function credentialSource(name: CredentialSourceName): CredentialSource {
-  switch (name) {
-    case 'none':
-      return noCredentials;
-  }
-}

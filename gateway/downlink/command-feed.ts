@@ -9,6 +9,7 @@ import {
   type CommandStatusRecord,
 } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
+import { retryKafkaStartup } from '../../common/kafka/startup-retry.js';
 
 export interface CommandFeedHandlers {
   onCommand(command: CommandRecord): void;
@@ -33,23 +34,11 @@ export class CommandFeed {
   /** Resolves once everything that existed at start (from `since`) has been handed to `handlers`. */
   async start(since: number, handlers: CommandFeedHandlers): Promise<void> {
     const topicNames = [this.topics.commands, this.topics.commandStatus];
-    const admin = this.kafka.admin();
-    await admin.connect();
-    const remaining = new Map<string, number>();
-    for (const topic of topicNames) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const starts = await admin.fetchTopicOffsetsByTimestamp(topic, since);
-      await admin.setOffsets({
-        groupId: this.groupId,
-        topic,
-        partitions: starts.map((p) => ({ partition: p.partition, offset: p.offset })),
-      });
-      for (const end of ends) {
-        const start = Number(starts.find((s) => s.partition === end.partition)?.offset ?? end.low);
-        if (Number(end.high) > start) remaining.set(`${topic}:${end.partition}`, Number(end.high));
-      }
-    }
-    await admin.disconnect();
+    const { starts, remaining } = await retryKafkaStartup(
+      'reading command offsets',
+      () => this.offsetsSince(since),
+      this.logger,
+    );
 
     let caughtUp: () => void = () => undefined;
     const loaded = new Promise<void>((resolve) => (caughtUp = resolve));
@@ -58,7 +47,7 @@ export class CommandFeed {
     const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 100 });
     this.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topics: topicNames });
+    await consumer.subscribe({ topics: topicNames, fromBeginning: false });
     await consumer.run({
       autoCommit: false,
       eachMessage: ({ topic, partition, message }) => {
@@ -72,7 +61,39 @@ export class CommandFeed {
         return Promise.resolve();
       },
     });
+    // admin.setOffsets on a fresh group waits seconds for its coordinator; seeking does not. A record
+    // read before the seek takes effect is read again after it, which the handlers tolerate.
+    for (const start of starts) consumer.seek(start);
     await loaded;
+  }
+
+  /** Where reading from `since` starts in every partition, and the end offset of those with records after it. */
+  private async offsetsSince(
+    since: number,
+  ): Promise<{
+    starts: { topic: string; partition: number; offset: string }[];
+    remaining: Map<string, number>;
+  }> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const starts: { topic: string; partition: number; offset: string }[] = [];
+      const remaining = new Map<string, number>();
+      for (const topic of [this.topics.commands, this.topics.commandStatus]) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const fromSince = await admin.fetchTopicOffsetsByTimestamp(topic, since);
+        for (const end of ends) {
+          const found = fromSince.find((s) => s.partition === end.partition)?.offset;
+          // -1: no record at or after `since` in this partition.
+          const offset = found === undefined || Number(found) < 0 ? end.high : found;
+          starts.push({ topic, partition: end.partition, offset });
+          if (Number(end.high) > Number(offset)) remaining.set(`${topic}:${end.partition}`, Number(end.high));
+        }
+      }
+      return { starts, remaining };
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async stop(): Promise<void> {

@@ -122,4 +122,16 @@ describe('gateway downlink: commands from Kafka to devices', () => {
       ['succeeded', 'gw-down-2'],
     ]);
   });
+
+  it('a gateway started after a command was issued still delivers it (history read at start)', async () => {
+    const command = await writeCommand(producer, ctx.topics.commands, { deviceId: 'down-6', name: 'calibrate' });
+    const late = await startGatewayProcess({ KAFKA_TOPIC_PREFIX: ctx.prefix, GATEWAY_ID: 'gw-down-late' });
+    try {
+      const { received } = await answeringDevice(late.mqttUrl, 'down-6');
+      await waitFor(() => statuses(command.id).some((s) => s.status === 'succeeded'));
+      expect(received.map((r) => r.id)).toEqual([command.id]);
+    } finally {
+      await late.stop();
+    }
+  });
 });

@@ -17,7 +17,8 @@ function error(argv: string[]): string {
 
 describe('parseCli', () => {
   it('fills defaults', () => {
-    const { fleet, summaryFile } = run([]);
+    const { fleet, summaryFile, credentials } = run([]);
+    expect(credentials).toEqual({ source: 'none' });
     expect(fleet).toMatchObject({
       url: 'mqtt://127.0.0.1:1883',
       devices: 10,
@@ -31,8 +32,13 @@ describe('parseCli', () => {
       durationMs: undefined,
       startMs: undefined,
     });
-    expect(fleet.credentials?.name).toBe('none');
     expect(summaryFile).toBeUndefined();
+  });
+
+  it('reads provisioning flags', () => {
+    const { credentials } = run(['--credentials', 'provision', '--hub', 'http://127.0.0.1:9999', '--credentials-file', '/tmp/c.json']);
+    expect(credentials).toEqual({ source: 'provision', hubUrl: 'http://127.0.0.1:9999', file: '/tmp/c.json' });
+    expect(error(['--credentials', 'provision', '--hub', 'ftp://x'])).toMatch(/^--hub: /);
   });
 
   it('maps every flag', () => {
