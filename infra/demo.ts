@@ -57,6 +57,8 @@ function start(
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: Ctrl-C reaches only this script, which stops the children in order.
+    detached: true,
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
