@@ -3,7 +3,7 @@
 # Debian packages (InfluxDB 1.x, kcat, mosquitto clients and broker, chromium) and the Kafka jars.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PACKAGES=(influxdb kcat mosquitto-clients mosquitto chromium fonts-dejavu-core)
+PACKAGES=(influxdb kcat mosquitto-clients mosquitto chromium fonts-dejavu-core docker-compose)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

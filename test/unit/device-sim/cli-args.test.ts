@@ -36,8 +36,19 @@ describe('parseCli', () => {
   });
 
   it('reads provisioning flags', () => {
-    const { credentials } = run(['--credentials', 'provision', '--hub', 'http://127.0.0.1:9999', '--credentials-file', '/tmp/c.json']);
-    expect(credentials).toEqual({ source: 'provision', hubUrl: 'http://127.0.0.1:9999', file: '/tmp/c.json' });
+    const { credentials } = run([
+      '--credentials',
+      'provision',
+      '--hub',
+      'http://127.0.0.1:9999',
+      '--credentials-file',
+      '/tmp/c.json',
+    ]);
+    expect(credentials).toEqual({
+      source: 'provision',
+      hubUrl: 'http://127.0.0.1:9999',
+      file: '/tmp/c.json',
+    });
     expect(error(['--credentials', 'provision', '--hub', 'ftp://x'])).toMatch(/^--hub: /);
   });
 
