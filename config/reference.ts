@@ -3,7 +3,7 @@ import { SETTINGS } from './schema.js';
 function shown(value: unknown): string {
   if (value === undefined) return '—';
   if (Array.isArray(value)) return `\`${value.join(',')}\``;
-  return `\`${typeof value === 'object' ? JSON.stringify(value) : String(value)}\``;
+  return `\`${JSON.stringify(value).replace(/^"|"$/g, '')}\``;
 }
 
 /** docs/configuration.md, generated from the config schema so the two cannot drift apart. */
