@@ -28,6 +28,7 @@ import {
 } from './listeners.js';
 import { GatewayMetrics } from './metrics.js';
 import { PresenceTracker } from './presence.js';
+import { PresenceFollower } from './presence-follower.js';
 import { CommandFeed } from './downlink/command-feed.js';
 import { Downlink } from './downlink/downlink.js';
 
@@ -208,7 +209,22 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     log.child({ component: 'downlink' }),
   );
   await downlink.start();
-  const presence = new PresenceTracker(broker, batcher, { gatewayId, topics }, metrics, log);
+  const presenceFollower = new PresenceFollower(
+    kafka,
+    topics.presence,
+    `${config.kafka.topicPrefix}.gateway-presence.${gatewayId}.${randomBytes(4).toString('hex')}`,
+    gatewayId,
+  );
+  await presenceFollower.start();
+  const presence = new PresenceTracker(
+    broker,
+    batcher,
+    { gatewayId, topics },
+    metrics,
+    log,
+    Date.now,
+    presenceFollower,
+  );
   presence.start();
 
   const perAddress = new TokenBuckets(
@@ -280,6 +296,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       await closingListeners;
       await batcher.close(remaining());
       await presence.settled();
+      await presenceFollower.stop().catch(() => undefined);
       await downlink.stop().catch(() => undefined);
       await registry?.stop().catch(() => undefined);
       await producer

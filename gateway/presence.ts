@@ -19,6 +19,7 @@ export interface PresenceOptions {
 export class PresenceTracker {
   private readonly current = new Map<string, Client>();
   private readonly reasons = new WeakMap<Client, DisconnectReason>();
+  private readonly connectedAt = new WeakMap<Client, number>();
   private shuttingDown = false;
   private readonly pending = new Set<Promise<void>>();
 
@@ -29,11 +30,13 @@ export class PresenceTracker {
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    private readonly elsewhere?: { connectedElsewhereSince(deviceId: string, since: number): boolean },
   ) {}
 
   start(): void {
     this.broker.on('clientReady', (client) => {
       this.current.set(client.id, client);
+      this.connectedAt.set(client, this.now());
       this.metrics.connections.set(this.current.size);
       this.metrics.connectsTotal.inc();
       this.write(client.id, 'connected');
@@ -53,6 +56,13 @@ export class PresenceTracker {
         : flagged
           ? 'clean'
           : (this.reasons.get(client) ?? 'connection-lost');
+      if (this.elsewhere?.connectedElsewhereSince(client.id, this.connectedAt.get(client) ?? 0)) {
+        this.logger.debug(
+          { deviceId: client.id, reason },
+          'stale connection closed; the device is connected to another gateway',
+        );
+        return;
+      }
       this.write(client.id, 'disconnected', reason);
     });
   }

@@ -68,9 +68,7 @@ export class CommandFeed {
   }
 
   /** Where reading from `since` starts in every partition, and the end offset of those with records after it. */
-  private async offsetsSince(
-    since: number,
-  ): Promise<{
+  private async offsetsSince(since: number): Promise<{
     starts: { topic: string; partition: number; offset: string }[];
     remaining: Map<string, number>;
   }> {

@@ -103,4 +103,27 @@ describe('gateway presence', () => {
     expect(second.connected).toBe(true);
     expect(first.connected).toBe(false);
   });
+
+  it('keeps a stale connection on one gateway from announcing a disconnect after the device moved', async () => {
+    const other = await startGatewayProcess({ KAFKA_TOPIC_PREFIX: ctx.prefix, GATEWAY_ID: 'gw-presence-2' });
+    try {
+      // The first connection goes silent, as when a device's network drops without a FIN.
+      const stale = await rawConnect(gateway.ports.mqtt, 'presence-moved', 2);
+      await waitFor(() => presenceOf('presence-moved').length === 1);
+      await connectDevice(other.mqttUrl, 'presence-moved');
+      await waitFor(() => presenceOf('presence-moved').length === 2);
+      // The first gateway notices the silence after 1.5 keepalives (3 s); give it time to (not) speak.
+      await new Promise((r) => setTimeout(r, 4500));
+      const records = collected.records
+        .filter((r) => r.key === 'presence-moved')
+        .map((r) => [r.value.status, r.value.gatewayId]);
+      expect(records).toEqual([
+        ['connected', 'gw-presence'],
+        ['connected', 'gw-presence-2'],
+      ]);
+      stale.destroy();
+    } finally {
+      await other.stop();
+    }
+  });
 });
