@@ -1,4 +1,5 @@
 export * from './command-id.js';
+export * from './console-protocol.js';
 export * from './decode.js';
 export * from './device-id.js';
 export * from './gateway-id.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Config } from '../config/index.js';
-import { kafkaTopicNames } from '../contracts/index.js';
+import { CONSOLE_PROTOCOL_VERSION, kafkaTopicNames } from '../contracts/index.js';
 import type { Logger } from '../common/logger.js';
 import { createKafka } from '../common/kafka/client.js';
 import { ensureTopics } from '../common/kafka/topics.js';
@@ -10,6 +10,11 @@ import { DeviceRegistryView } from '../common/registry/device-registry.js';
 import { RegistryWriter } from '../common/registry/registry-writer.js';
 import { generateSecret, hashSecret } from '../common/registry/secrets.js';
 import { operatorAuthenticator } from './auth/operator-auth.js';
+import { createTokenVerifier } from './auth/token.js';
+import { CommandsFeature } from './commands/commands-feature.js';
+import { serveCommandsOnConsole } from './commands/console.js';
+import { ConsoleServer } from './console/console-server.js';
+import { ConsoleMetrics } from './console/metrics.js';
 import { DeviceService } from './devices/device-service.js';
 import { deviceRoutes } from './devices/routes.js';
 import { opsRoutes } from './http/ops-routes.js';
@@ -112,12 +117,30 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
       logger: log.child({ component: 'devices' }),
     });
 
+    // Commands: read the history window before serving, so lookups and expiry see all of it.
+    const commands = new CommandsFeature({
+      kafka,
+      producer,
+      topics,
+      devices: registry,
+      config,
+      registry: metrics.registry,
+      logger: log,
+    });
+    closers.push(() => commands.stop());
+    await commands.start();
+
     const health = () => ({
       healthy: producerConnected && registry.isLoaded,
       kafka: { producer: producerConnected ? 'connected' : 'disconnected' },
       registry: { loaded: registry.isLoaded, devices: registry.size },
+      commands: commands.health(),
     });
-    const routes: Route[] = [...opsRoutes(health, metrics.registry), ...deviceRoutes(devices)];
+    const routes: Route[] = [
+      ...opsRoutes(health, metrics.registry),
+      ...deviceRoutes(devices),
+      ...commands.routes,
+    ];
 
     const http = await startHttpServer({
       host: config.hub.host,
@@ -129,6 +152,23 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
       onAuthFailure: (reason) => metrics.authFailures.inc({ reason }),
     });
     closers.push(() => http.close(HUB_SHUTDOWN_GRACE_MS));
+
+    // The operator console at /ws; features register their messages on it.
+    const operatorConsole = new ConsoleServer({
+      server: http.server,
+      auth: { authenticate: operatorAuthenticator(token), verifyToken: createTokenVerifier(token) },
+      hello: () => ({
+        type: 'hello',
+        protocol: CONSOLE_PROTOCOL_VERSION,
+        serverTime: Date.now(),
+        commands: commands.service.limits,
+      }),
+      logger: log.child({ component: 'console' }),
+      metrics: new ConsoleMetrics(metrics.registry),
+      onAuthFailure: (reason) => metrics.authFailures.inc({ reason }),
+    });
+    closers.push(() => operatorConsole.close());
+    serveCommandsOnConsole(operatorConsole, commands.service, commands.tracker);
 
     const ports = { http: http.port() };
     log.info({ ports, topicPrefix: config.kafka.topicPrefix }, 'hub listening');

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parseClientMessage } from '../../../../hub/console/client-messages.js';
+
+const text = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+
+describe('parseClientMessage', () => {
+  it('reads the client messages of the protocol', () => {
+    expect(parseClientMessage(text({ type: 'ping', requestId: 'r1' }), false)).toEqual({
+      ok: true,
+      message: { type: 'ping', requestId: 'r1' },
+    });
+    expect(
+      parseClientMessage(text({ type: 'issueCommand', deviceId: 'd-1', name: 'reboot' }), false),
+    ).toEqual({
+      ok: true,
+      message: { type: 'issueCommand', deviceId: 'd-1', name: 'reboot', params: {} },
+    });
+  });
+
+  it('says what is wrong, keeping a valid requestId so the client can match the error', () => {
+    expect(parseClientMessage(text('nope'), false)).toEqual({
+      ok: false,
+      reason: 'message is not JSON text',
+    });
+    expect(parseClientMessage(Buffer.from([0xff, 0xfe]), false)).toMatchObject({ ok: false });
+    expect(parseClientMessage(text({ type: 'ping' }), true)).toMatchObject({
+      reason: expect.stringMatching(/text frames/) as string,
+    });
+    expect(parseClientMessage(text([1]), false)).toMatchObject({
+      reason: expect.stringMatching(/JSON object/) as string,
+    });
+    expect(parseClientMessage(text({ requestId: 'r2' }), false)).toEqual({
+      ok: false,
+      reason: 'unknown message type missing; known: issueCommand, ping',
+      requestId: 'r2',
+    });
+    expect(parseClientMessage(text({ type: 'watch', requestId: 'r3' }), false)).toEqual({
+      ok: false,
+      reason: 'unknown message type "watch"; known: issueCommand, ping',
+      requestId: 'r3',
+    });
+    expect(
+      parseClientMessage(text({ type: 'issueCommand', requestId: 'r4', deviceId: 'd', name: 'X' }), false),
+    ).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^name: command name must match/) as string,
+      requestId: 'r4',
+    });
+    expect(parseClientMessage(text({ type: 'ping', extra: 1 }), false)).toMatchObject({
+      reason: expect.stringMatching(/Unrecognized key: "extra"/) as string,
+    });
+    expect(parseClientMessage(text({ type: 'ping', requestId: 'has space' }), false)).not.toHaveProperty(
+      'requestId',
+    );
+  });
+});
