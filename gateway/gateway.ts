@@ -29,7 +29,7 @@ import {
 import { GatewayMetrics } from './metrics.js';
 import { PresenceTracker } from './presence.js';
 import { PresenceFollower } from './presence-follower.js';
-import { CommandFeed } from './downlink/command-feed.js';
+import { CommandFeed } from '../common/kafka/command-feed.js';
 import { Downlink } from './downlink/downlink.js';
 
 export interface RunningGateway {

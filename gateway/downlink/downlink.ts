@@ -10,7 +10,7 @@ import {
 } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
 import type { RecordBatcher } from '../../common/kafka/record-batcher.js';
-import type { CommandFeed } from './command-feed.js';
+import type { CommandFeed } from '../../common/kafka/command-feed.js';
 import { CommandStore } from './command-store.js';
 
 export interface DownlinkOptions {

@@ -5,7 +5,7 @@ import type { TopicKind } from '../../contracts/index.js';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../../common/logger.js';
 // The gateway's feed is generic over the two command topics; both processes read them the same way.
-import { CommandFeed } from '../../gateway/downlink/command-feed.js';
+import { CommandFeed } from '../../common/kafka/command-feed.js';
 import type { Route } from '../http/route.js';
 import { KafkaCommandLog } from './command-log.js';
 import { CommandService } from './command-service.js';

@@ -8,8 +8,8 @@ import {
   type CommandRecord,
   type CommandStatusRecord,
 } from '../../contracts/index.js';
-import type { Logger } from '../../common/logger.js';
-import { retryKafkaStartup } from '../../common/kafka/startup-retry.js';
+import type { Logger } from '../logger.js';
+import { retryKafkaStartup } from './startup-retry.js';
 
 export interface CommandFeedHandlers {
   onCommand(command: CommandRecord): void;
