@@ -1,114 +1,133 @@
-import { performance } from 'node:perf_hooks';
-import mqtt, { type MqttClient } from 'mqtt';
-import { Kafka, logLevel } from 'kafkajs';
-import { kafkaTopicNames, telemetryTopic } from '../contracts/index.js';
-import { ensureTopics } from '../common/kafka/topics.js';
-import { startGatewayProcess } from '../test/helpers/gateway-process.js';
-import { processUsage, summarize } from './stats.js';
+import { withCleanup } from './cleanup.js';
+import { telemetryPayload } from './devices.js';
+import { startBenchGateway, type GatewaySettings } from './gateway.js';
+import { DRAIN_TIMEOUT_MS, runPhase, type PhaseContext, type PhaseReport } from './ingest-phase.js';
+import { BENCH_PARTITIONS, openKafkaScope } from './kafka-scope.js';
+import { runPacedLoad, runWindowLoad } from './load.js';
+import { progress } from './progress.js';
+import { TelemetryProbe } from './telemetry-probe.js';
+import { localKafkaBrokerPid } from './usage.js';
 
 export interface IngestOptions {
-  devices: number;
-  seconds: number;
-  qos: 0 | 1;
-  /** QoS 1 messages each device keeps unacknowledged at once. */
-  window: number;
   brokers: string[];
+  devices: number;
+  /** Length of each measured phase. */
+  seconds: number;
+  warmupSeconds: number;
+  /** QoS 1 messages each device keeps unacknowledged in the maximum-rate phase. */
+  window: number;
+  /** The paced QoS 1 phase offers this fraction of the measured maximum. */
+  qos1Load: number;
+  /** The paced QoS 0 phase offers this fraction of the measured QoS 1 maximum. */
+  qos0Load: number;
+  /** Uncompleted messages one device may have in a paced phase before it skips sends. */
+  maxOutstandingPerDevice: number;
+  /** `max`: only the QoS 1 maximum (what the limits scenario needs when run alone). */
+  phases: 'all' | 'max';
 }
 
-async function connectAll(url: string, ids: string[]): Promise<MqttClient[]> {
-  const clients: MqttClient[] = [];
-  for (let i = 0; i < ids.length; i += 50) {
-    const batch = ids.slice(i, i + 50).map(
-      (id) =>
-        new Promise<MqttClient>((resolve, reject) => {
-          const client = mqtt.connect(url, { clientId: id, reconnectPeriod: 0, keepalive: 60 });
-          client.once('connect', () => resolve(client));
-          client.once('error', reject);
-        }),
-    );
-    clients.push(...(await Promise.all(batch)));
-  }
-  return clients;
+/** Device-to-Kafka-consumer p99 the paced QoS 1 phase is held to. */
+export const P99_TARGET_MS = 50;
+
+export interface IngestReport extends Record<string, unknown> {
+  scenario: 'ingest';
+  parameters: Record<string, unknown>;
+  qos1Max: PhaseReport;
+  qos1Paced?: {
+    fractionOfMax: number;
+    targetPerSecond: number;
+    p99TargetMs: number;
+    p99TargetMet: boolean;
+  } & PhaseReport;
+  qos0Paced?: {
+    fractionOfQos1Max: number;
+    targetPerSecond: number;
+    /** Published by the devices and not in Kafka after the drain. */
+    notInKafka: number;
+    qos0DroppedByGateway: number;
+  } & PhaseReport;
 }
 
-/** N devices publish telemetry as fast as their QoS 1 window allows (or unthrottled at QoS 0) for a fixed time. */
-export async function runIngest(options: IngestOptions): Promise<Record<string, unknown>> {
-  const prefix = `bench-${Date.now().toString(36)}`;
-  const topics = kafkaTopicNames(prefix);
-  const kafka = new Kafka({ clientId: 'bench', brokers: options.brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, { prefix, partitions: 6, replicationFactor: 1 });
-  const gateway = await startGatewayProcess({ KAFKA_TOPIC_PREFIX: prefix, GATEWAY_ID: 'gw-bench' });
-  const pid = gateway.child.pid ?? 0;
-  try {
-    const ids = Array.from({ length: options.devices }, (_, i) => `bench-${i}`);
-    const clients = await connectAll(gateway.mqttUrl, ids);
-    const latencies: number[] = [];
-    let acked = 0;
-    let sent = 0;
-    const usageBefore = processUsage(pid);
-    const started = performance.now();
-    const deadline = started + options.seconds * 1000;
-    await Promise.all(
-      clients.map(async (client, i) => {
-        const topic = telemetryTopic(ids[i] ?? '');
-        let seq = 0;
-        const publishOne = async (): Promise<void> => {
-          const t0 = performance.now();
-          const payload = JSON.stringify({
-            seq: seq++,
-            ts: Date.now(),
-            metrics: { temperature: 40 + Math.random(), vibration: Math.random(), current: 12.5 },
-          });
-          sent++;
-          await client.publishAsync(topic, payload, { qos: options.qos });
-          if (options.qos === 1) {
-            latencies.push(performance.now() - t0);
-            acked++;
-          }
-        };
-        if (options.qos === 1) {
-          await Promise.all(
-            Array.from({ length: options.window }, async () => {
-              while (performance.now() < deadline) await publishOne();
-            }),
-          );
-        } else {
-          while (performance.now() < deadline) {
-            await publishOne();
-            if (seq % 50 === 0) await new Promise((r) => setImmediate(r));
-          }
-        }
-      }),
-    );
-    const elapsed = (performance.now() - started) / 1000;
-    const usageAfter = processUsage(pid);
-    await Promise.all(clients.map((c) => c.endAsync()));
-    // Count what actually reached Kafka, from the topic's end offsets.
-    await new Promise((r) => setTimeout(r, 1000));
-    const offsets = await admin.fetchTopicOffsets(topics.telemetry);
-    const inKafka = offsets.reduce((sum, p) => sum + Number(p.high), 0);
-    return {
+/**
+ * N mqtt.js devices publish telemetry through one gateway process into Kafka, where a consumer in
+ * this process measures device-to-consumer latency from the send time in the payload. Phases: QoS 1
+ * at the maximum a window of unacknowledged messages per device gives, QoS 1 paced at a fraction of
+ * that maximum, QoS 0 paced; each with its own device ids, so its records are counted apart.
+ */
+export function runIngest(options: IngestOptions): Promise<IngestReport> {
+  return withCleanup(async (cleanup) => {
+    const scope = await openKafkaScope(options.brokers, 'ingest', cleanup);
+    const gateway = await startBenchGateway(scope, options.brokers, cleanup);
+    const probe = await TelemetryProbe.start(scope.kafka, scope.topics.telemetry, `${scope.prefix}.probe`);
+    cleanup.add('probe consumer', () => probe.stop());
+    const kafkaPid = await localKafkaBrokerPid();
+    const ctx: PhaseContext = { devices: options.devices, scope, gateway, probe, kafkaPid };
+    const windowLoad = (seconds: number) => (devices: Parameters<typeof runWindowLoad>[0]) =>
+      runWindowLoad(devices, options.window, seconds);
+
+    progress(`ingest: warm-up, ${options.devices} devices, QoS 1, ${options.warmupSeconds} s`);
+    await runPhase(ctx, 'warm', 1, 'window', windowLoad(options.warmupSeconds));
+    progress(`ingest: QoS 1 maximum, window ${options.window} per device, ${options.seconds} s`);
+    const qos1Max = await runPhase(ctx, 'max', 1, 'window', windowLoad(options.seconds));
+    progress(`ingest: QoS 1 maximum ${qos1Max.recordsPerSecond} records/s`);
+    const report: IngestReport = {
       scenario: 'ingest',
-      devices: options.devices,
-      qos: options.qos,
-      window: options.qos === 1 ? options.window : undefined,
-      seconds: Math.round(elapsed * 100) / 100,
-      sent,
-      acknowledged: options.qos === 1 ? acked : undefined,
-      recordsInKafka: inKafka,
-      recordsPerSecond: Math.round(inKafka / elapsed),
-      ackLatencyMs: options.qos === 1 ? summarize(latencies) : undefined,
-      gateway: {
-        cpuPercent: Math.round(((usageAfter.cpuSeconds - usageBefore.cpuSeconds) / elapsed) * 100),
-        rssMiB: Math.round(usageAfter.rssBytes / 1024 / 1024),
-      },
+      parameters: parameters(options, gateway.settings),
+      qos1Max,
     };
-  } finally {
-    await gateway.stop();
-    const ours = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-    await admin.deleteTopics({ topics: ours });
-    await admin.disconnect();
-  }
+    if (options.phases === 'max') return report;
+
+    const paced = (tag: string, qos: 0 | 1, ratePerSecond: number) => {
+      progress(`ingest: QoS ${qos} paced at ${ratePerSecond}/s, ${options.seconds} s`);
+      return runPhase(ctx, tag, qos, 'paced', (devices) =>
+        runPacedLoad(devices, {
+          ratePerSecond,
+          seconds: options.seconds,
+          qos,
+          maxOutstanding: options.maxOutstandingPerDevice,
+          drainTimeoutMs: DRAIN_TIMEOUT_MS,
+        }),
+      );
+    };
+    const rateAt = (fraction: number): number => Math.max(1, Math.round(fraction * qos1Max.recordsPerSecond));
+
+    const q1Rate = rateAt(options.qos1Load);
+    const q1 = await paced('paced1', 1, q1Rate);
+    const p99 = q1.latencyMs.deviceToKafkaConsumer.p99;
+    report.qos1Paced = {
+      fractionOfMax: options.qos1Load,
+      targetPerSecond: q1Rate,
+      p99TargetMs: P99_TARGET_MS,
+      p99TargetMet: q1.latencyMs.deviceToKafkaConsumer.count > 0 && p99 <= P99_TARGET_MS,
+      ...q1,
+    };
+    const q0Rate = rateAt(options.qos0Load);
+    const q0 = await paced('paced0', 0, q0Rate);
+    report.qos0Paced = {
+      fractionOfQos1Max: options.qos0Load,
+      targetPerSecond: q0Rate,
+      notInKafka: q0.published - q0.recordsInKafka,
+      qos0DroppedByGateway: q0.gatewayKafka.qos0Dropped,
+      ...q0,
+    };
+    return report;
+  });
+}
+
+function parameters(options: IngestOptions, settings: GatewaySettings): Record<string, unknown> {
+  return {
+    devices: options.devices,
+    secondsPerPhase: options.seconds,
+    warmupSeconds: options.warmupSeconds,
+    window: options.window,
+    qos1Load: options.qos1Load,
+    qos0Load: options.qos0Load,
+    maxOutstandingPerDevice: options.maxOutstandingPerDevice,
+    payloadBytes: Buffer.byteLength(telemetryPayload(1234, Date.now())),
+    partitions: BENCH_PARTITIONS,
+    brokers: options.brokers,
+    gateway: settings,
+    deviceSockets: 'TCP_NODELAY, as the gateway sets on its side',
+    loadGenerator: 'mqtt.js clients and a kafkajs consumer in the bench process, on the same cores',
+  };
 }

@@ -1,37 +1,80 @@
-// npm run bench [-- --quick] [-- --scenario ingest]: runs the benchmarks, one JSON object per line on stdout.
-import { parseArgs } from 'node:util';
-import { runIngest } from './ingest.js';
+// npm run bench [-- --quick] [-- --scenario ingest,limits] [-- --devices N --seconds S --connections N]:
+// runs the benchmarks and prints one JSON object per scenario on stdout; progress goes to stderr.
+import { runCommandsBench } from './commands.js';
+import { cleanUpOnSignals } from './cleanup.js';
+import { parseBenchArgs } from './cli.js';
+import { runConnections } from './connections.js';
+import { runIngest, type IngestOptions } from './ingest.js';
+import { runLimits, type GatewayMaximum } from './limits.js';
+import { describeMachine } from './machine.js';
+import { progress } from './progress.js';
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    scenario: { type: 'string', default: 'all' },
-    devices: { type: 'string' },
-    seconds: { type: 'string' },
-  },
-});
+const SCENARIOS = ['ingest', 'limits', 'connections', 'commands'] as const;
+
+let args: ReturnType<typeof parseBenchArgs>;
+try {
+  args = parseBenchArgs(process.argv.slice(2), SCENARIOS, describeMachine().openFilesLimit.hard);
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+}
+cleanUpOnSignals();
+
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const seconds = Number(values.seconds ?? (values.quick ? 3 : 20));
-const devices = Number(values.devices ?? 100);
+const ingestOptions: IngestOptions = {
+  brokers,
+  devices: args.devices,
+  seconds: args.seconds,
+  warmupSeconds: args.warmupSeconds,
+  window: 10,
+  qos1Load: 0.7,
+  qos0Load: 1,
+  maxOutstandingPerDevice: 100,
+  phases: 'all',
+};
+let gatewayMax: GatewayMaximum | undefined;
+const commandCount = args.quick ? 20 : 200;
 
-const scenarios: Record<string, () => Promise<Record<string, unknown>[]>> = {
-  ingest: async () => [await runIngest({ devices, seconds, qos: 1, window: 10, brokers })],
+const run: Record<(typeof SCENARIOS)[number], () => Promise<Record<string, unknown>>> = {
+  ingest: async () => {
+    const report = await runIngest(ingestOptions);
+    gatewayMax = { recordsPerSecond: report.qos1Max.recordsPerSecond, measuredIn: 'ingest (same run)' };
+    return report;
+  },
+  limits: () => runLimits(ingestOptions, gatewayMax),
+  connections: () =>
+    runConnections({
+      brokers,
+      devices: args.connections,
+      devicesPerProcess: 9_000,
+      concurrency: 100,
+      subscribe: true,
+      settleSeconds: args.quick ? 1 : 3,
+    }),
+  commands: async () => ({
+    ...(await runCommandsBench({ brokers, count: commandCount })),
+    parameters: { count: commandCount, load: 'idle: no other traffic on the gateway or the hub' },
+  }),
 };
 
-const selected = values.scenario === 'all' ? Object.keys(scenarios) : [values.scenario ?? ''];
-for (const name of selected) {
-  const run = scenarios[name];
-  if (!run) {
-    process.stderr.write(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}\n`);
-    process.exit(2);
+let failures = 0;
+for (const name of args.scenarios) {
+  const started = Date.now();
+  const machine = describeMachine();
+  progress(`scenario ${name}${args.quick ? ' (quick)' : ''}`);
+  let result: Record<string, unknown>;
+  try {
+    result = await run[name as (typeof SCENARIOS)[number]]();
+  } catch (error) {
+    failures++;
+    progress(
+      `scenario ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    result = { scenario: name, error: error instanceof Error ? error.message : String(error) };
   }
-  for (const result of await run())
-    process.stdout.write(`${JSON.stringify({ ...result, machine: machine() })}\n`);
+  const loadAverage1mAtEnd = describeMachine().loadAverage1m;
+  const line = { scenario: name, quick: args.quick, machine: { ...machine, loadAverage1mAtEnd }, ...result };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+  progress(`scenario ${name} done in ${Math.round((Date.now() - started) / 1000)} s`);
 }
-
-function machine(): Record<string, unknown> {
-  return {
-    node: process.version,
-    cpus: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency,
-  };
-}
+process.exit(failures > 0 ? 1 : 0);

@@ -124,7 +124,10 @@ describe('gateway downlink: commands from Kafka to devices', () => {
   });
 
   it('a gateway started after a command was issued still delivers it (history read at start)', async () => {
-    const command = await writeCommand(producer, ctx.topics.commands, { deviceId: 'down-6', name: 'calibrate' });
+    const command = await writeCommand(producer, ctx.topics.commands, {
+      deviceId: 'down-6',
+      name: 'calibrate',
+    });
     const late = await startGatewayProcess({ KAFKA_TOPIC_PREFIX: ctx.prefix, GATEWAY_ID: 'gw-down-late' });
     try {
       const { received } = await answeringDevice(late.mqttUrl, 'down-6');
