@@ -12,10 +12,10 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTlsServer } from 'node:tls';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import { PacketSizeGuard } from './broker/packet-size-guard.js';
+import { GuardedConnection, PacketTooLargeError } from './broker/packet-size-guard.js';
 
 export interface Listener {
   name: string;
@@ -54,14 +54,11 @@ function closeServer(server: TcpServer | HttpServer): Promise<void> {
 
 /** The MQTT byte stream aedes reads, with oversized packets cut off before they are buffered. */
 function guarded(stream: Duplex, policy: ListenerPolicy): Duplex {
-  const guard = new PacketSizeGuard(policy.maxPacketBytes);
-  guard.once('error', () => {
-    policy.onOversizedPacket();
-    stream.destroy();
+  const connection = new GuardedConnection(stream, policy.maxPacketBytes);
+  connection.once('error', (error) => {
+    if (error instanceof PacketTooLargeError) policy.onOversizedPacket();
   });
-  stream.on('error', () => guard.destroy());
-  stream.pipe(guard);
-  return Duplex.from({ readable: guard, writable: stream });
+  return connection;
 }
 
 function handleSocket(broker: Aedes, policy: ListenerPolicy, socket: Socket): void {

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PacketSizeGuard, PacketTooLargeError } from '../../../gateway/broker/packet-size-guard.js';
+import { PassThrough } from 'node:stream';
+import {
+  GuardedConnection,
+  PacketLengthTracker,
+  PacketTooLargeError,
+} from '../../../gateway/broker/packet-size-guard.js';
 
 function encodeLength(n: number): number[] {
   const bytes: number[] = [];
@@ -17,19 +22,21 @@ function packet(bodyLength: number): Buffer {
   return Buffer.concat([Buffer.from([0x30, ...encodeLength(bodyLength)]), Buffer.alloc(bodyLength, 1)]);
 }
 
+/** Feeds `chunks` through a GuardedConnection; resolves with what came out and any error. */
 function run(limit: number, chunks: Buffer[]): Promise<{ passed: Buffer; error?: Error }> {
   return new Promise((resolve) => {
-    const guard = new PacketSizeGuard(limit);
+    const socket = new PassThrough();
+    const connection = new GuardedConnection(socket, limit);
     const out: Buffer[] = [];
-    guard.on('data', (c: Buffer) => out.push(c));
-    guard.on('error', (error) => resolve({ passed: Buffer.concat(out), error }));
-    guard.on('end', () => resolve({ passed: Buffer.concat(out) }));
-    for (const chunk of chunks) guard.write(chunk);
-    guard.end();
+    connection.on('data', (c: Buffer) => out.push(c));
+    connection.on('error', (error) => resolve({ passed: Buffer.concat(out), error }));
+    connection.on('end', () => resolve({ passed: Buffer.concat(out) }));
+    for (const chunk of chunks) socket.write(chunk);
+    socket.end();
   });
 }
 
-describe('PacketSizeGuard', () => {
+describe('GuardedConnection', () => {
   it('passes packets within the limit through unchanged, however the stream is split', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -59,5 +66,29 @@ describe('PacketSizeGuard', () => {
     // 1 type byte + 2 length bytes + 1021 body bytes = 1024: allowed; one more byte is not.
     expect((await run(1024, [packet(1021)])).error).toBeUndefined();
     expect((await run(1024, [packet(1022)])).error).toBeInstanceOf(PacketTooLargeError);
+  });
+});
+
+describe('PacketLengthTracker', () => {
+  it('reports the size announced by an oversized header, whatever came before it', () => {
+    const tracker = new PacketLengthTracker(100);
+    expect(tracker.feed(packet(50))).toBeUndefined();
+    expect(tracker.feed(Buffer.from([0x30, ...encodeLength(500)]))).toBe(503);
+  });
+});
+
+describe('GuardedConnection writes', () => {
+  it('sends writes issued together as one socket write', async () => {
+    const socket = new PassThrough();
+    const writes: Buffer[] = [];
+    socket.on('data', (c: Buffer) => writes.push(c));
+    const connection = new GuardedConnection(socket, 1024);
+    connection.cork();
+    connection.write(Buffer.from([0x40, 0x02, 0, 1]));
+    connection.write(Buffer.from([0x40, 0x02, 0, 2]));
+    connection.uncork();
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toEqual(Buffer.from([0x40, 0x02, 0, 1, 0x40, 0x02, 0, 2]));
   });
 });
