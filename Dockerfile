@@ -11,7 +11,7 @@ COPY gateway gateway
 COPY hub hub
 COPY device-sim device-sim
 COPY infra infra
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && cp hub/web/index.html hub/web/console.css dist/hub/web/ && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app

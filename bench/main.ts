@@ -1,6 +1,7 @@
 // npm run bench [-- --quick] [-- --scenario ingest,limits] [-- --devices N --seconds S --connections N]:
 // runs the benchmarks and prints one JSON object per scenario on stdout; progress goes to stderr.
 import { runCommandsBench } from './commands.js';
+import { runConsoleBench } from './console.js';
 import { cleanUpOnSignals } from './cleanup.js';
 import { parseBenchArgs } from './cli.js';
 import { runConnections } from './connections.js';
@@ -9,7 +10,7 @@ import { runLimits, type GatewayMaximum } from './limits.js';
 import { describeMachine } from './machine.js';
 import { progress } from './progress.js';
 
-const SCENARIOS = ['ingest', 'limits', 'connections', 'commands'] as const;
+const SCENARIOS = ['ingest', 'limits', 'connections', 'commands', 'console'] as const;
 
 let args: ReturnType<typeof parseBenchArgs>;
 try {
@@ -54,6 +55,14 @@ const run: Record<(typeof SCENARIOS)[number], () => Promise<Record<string, unkno
   commands: async () => ({
     ...(await runCommandsBench({ brokers, count: commandCount })),
     parameters: { count: commandCount, load: 'idle: no other traffic on the gateway or the hub' },
+  }),
+  console: async () => ({
+    ...(await runConsoleBench({
+      brokers,
+      devices: args.quick ? 200 : 1_000,
+      clients: args.quick ? 10 : 50,
+      seconds: args.quick ? 8 : 60,
+    })),
   }),
 };
 

@@ -212,6 +212,128 @@ const influx = section({
   }),
 });
 
+const HOURS = 'hours';
+const PCT = 'percent';
+
+type MachineSettingKey =
+  | 'BaselineHours'
+  | 'TemperatureBaselineHours'
+  | 'TrendWindowHours'
+  | 'WarningHealthPct'
+  | 'CriticalHealthPct'
+  | 'ClearHealthPct'
+  | 'CriticalRulHours'
+  | 'VibrationFailurePct'
+  | 'TemperatureFailureRiseC';
+
+type MachineShape<T extends string> = {
+  [K in `${T}${MachineSettingKey}`]: z.ZodDefault<z.ZodInt>;
+};
+
+/** Settings of one machine type's health model, as `pumpBaselineHours` / MAINTENANCE_PUMP_BASELINE_HOURS. */
+function machineSettings<T extends 'pump' | 'motor'>(
+  type: T,
+  label: string,
+  defaults: MachineDefaults,
+): MachineShape<T> {
+  const env = (name: string): string => `MAINTENANCE_${type.toUpperCase()}_${name}`;
+  const shape = {
+    [`${type}BaselineHours`]: setting(integer(1, 720, HOURS), {
+      env: env('BASELINE_HOURS'),
+      default: 6,
+      description: `device time a new ${label} is watched to learn its baseline before it can raise an alert`,
+    }),
+    [`${type}TemperatureBaselineHours`]: setting(integer(1, 720, HOURS), {
+      env: env('TEMPERATURE_BASELINE_HOURS'),
+      default: 18,
+      description: `device time a new ${label}'s temperature is learnt (it follows the time of day) before it counts`,
+    }),
+    [`${type}TrendWindowHours`]: setting(integer(2, 720, HOURS), {
+      env: env('TREND_WINDOW_HOURS'),
+      default: 36,
+      description: `device time over which a ${label}'s health trend is fitted to estimate remaining useful life`,
+    }),
+    [`${type}WarningHealthPct`]: setting(integer(1, 99, PCT), {
+      env: env('WARNING_HEALTH_PCT'),
+      default: 85,
+      description: `${label} health at or below which a confirmed change opens a warning`,
+    }),
+    [`${type}CriticalHealthPct`]: setting(integer(0, 98, PCT), {
+      env: env('CRITICAL_HEALTH_PCT'),
+      default: 50,
+      description: `${label} health at or below which an open alert becomes critical`,
+    }),
+    [`${type}ClearHealthPct`]: setting(integer(2, 100, PCT), {
+      env: env('CLEAR_HEALTH_PCT'),
+      default: 93,
+      description: `${label} health an alert must recover to before it clears (hysteresis)`,
+    }),
+    [`${type}CriticalRulHours`]: setting(integer(0, 8760, HOURS), {
+      env: env('CRITICAL_RUL_HOURS'),
+      default: 8,
+      description: `remaining useful life (device hours) at or below which an open ${label} alert becomes critical`,
+    }),
+    [`${type}VibrationFailurePct`]: setting(integer(101, 10_000, PCT), {
+      env: env('VIBRATION_FAILURE_PCT'),
+      default: 800,
+      description: `${label} vibration at failure, as a percentage of its own load-corrected baseline`,
+    }),
+    [`${type}TemperatureFailureRiseC`]: setting(integer(1, 500, 'degrees C'), {
+      env: env('TEMPERATURE_FAILURE_RISE_C'),
+      default: defaults.temperatureFailureRiseC,
+      description: `${label} temperature rise over its load- and ambient-corrected baseline at failure`,
+    }),
+  };
+  // Computed keys lose their literal types; MachineShape restores them.
+  return shape as unknown as MachineShape<T>;
+}
+
+interface MachineDefaults {
+  temperatureFailureRiseC: number;
+}
+
+const maintenance = section({
+  groupId: setting(text(/^[A-Za-z0-9._:-]{1,200}$/, 'letters, digits, ".", "_", ":", "-" (1-200)'), {
+    env: 'MAINTENANCE_GROUP_ID',
+    optional: true,
+    description:
+      'Kafka consumer group of the maintenance consumers; when unset, {KAFKA_TOPIC_PREFIX}.maintenance',
+  }),
+  retentionDays: setting(integer(1, 36_500, 'days'), {
+    env: 'MAINTENANCE_RETENTION_DAYS',
+    default: 30,
+    description: 'InfluxDB retention of telemetry, health and alerts; older points are dropped and counted',
+  }),
+  snapshotIntervalMs: setting(integer(100, 3_600_000, MS), {
+    env: 'MAINTENANCE_SNAPSHOT_INTERVAL_MS',
+    default: 30_000,
+    description:
+      'how often device health state is saved and Kafka offsets committed; a crash replays at most this much',
+  }),
+  sessionTimeoutMs: setting(integer(6_000, 300_000, MS), {
+    env: 'MAINTENANCE_SESSION_TIMEOUT_MS',
+    default: 30_000,
+    description: 'how long a silent maintenance consumer keeps its partitions before others take them over',
+  }),
+  writeBatchPoints: setting(integer(1, 100_000), {
+    env: 'MAINTENANCE_WRITE_BATCH_POINTS',
+    default: 5000,
+    description: 'most points in one InfluxDB write request',
+  }),
+  ...machineSettings('pump', 'pump', { temperatureFailureRiseC: 12 }),
+  pumpCurrentFailurePct: setting(integer(101, 1000, PCT), {
+    env: 'MAINTENANCE_PUMP_CURRENT_FAILURE_PCT',
+    default: 133,
+    description: 'pump motor current at failure, as a percentage of its own flow-corrected baseline',
+  }),
+  pumpPressureFailurePct: setting(integer(1, 99, PCT), {
+    env: 'MAINTENANCE_PUMP_PRESSURE_FAILURE_PCT',
+    default: 69,
+    description: 'pump discharge pressure at failure, as a percentage of its own flow-corrected baseline',
+  }),
+  ...machineSettings('motor', 'motor', { temperatureFailureRiseC: 35 }),
+});
+
 const auth = section({
   device: setting(oneOf(['registry', 'none']), {
     env: 'DEVICE_AUTH',
@@ -241,7 +363,7 @@ const app = section({
 export const RULE_ISSUE = 'configRule';
 
 export const configSchema = z
-  .strictObject({ kafka, mqtt, gateway, hub, commands, influx, auth, log, app })
+  .strictObject({ kafka, mqtt, gateway, hub, commands, influx, maintenance, auth, log, app })
   .superRefine((c, ctx) => {
     if (c.app.env === 'production' && c.auth.device === 'none') {
       ctx.addIssue({
@@ -264,6 +386,22 @@ export const configSchema = z
         code: 'custom',
         path: ['mqtt', 'plainListeners'],
         message: '"off" needs MQTT_TLS_CERT_FILE and MQTT_TLS_KEY_FILE, or no device could connect',
+        params: { [RULE_ISSUE]: true },
+      });
+    }
+    for (const type of ['pump', 'motor'] as const) {
+      const m = c.maintenance;
+      const [critical, warning, clear] = [
+        m[`${type}CriticalHealthPct`],
+        m[`${type}WarningHealthPct`],
+        m[`${type}ClearHealthPct`],
+      ];
+      if (critical < warning && warning < clear) continue;
+      const upper = type.toUpperCase();
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maintenance', `${type}WarningHealthPct`],
+        message: `MAINTENANCE_${upper}_CRITICAL_HEALTH_PCT (${critical}) < MAINTENANCE_${upper}_WARNING_HEALTH_PCT (${warning}) < MAINTENANCE_${upper}_CLEAR_HEALTH_PCT (${clear}) must hold`,
         params: { [RULE_ISSUE]: true },
       });
     }

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { commandIdSchema } from './command-id.js';
 import { deviceIdSchema } from './device-id.js';
 import { gatewayIdSchema } from './gateway-id.js';
-import { COMMAND_STATUSES } from './kafka-values.js';
+import { alertRecordSchema, COMMAND_STATUSES } from './kafka-values.js';
 import { commandNameSchema } from './mqtt-topics.js';
-import { jsonObjectSchema, timestampMsSchema } from './primitives.js';
+import { jsonObjectSchema, metricNameSchema, metricsSchema, timestampMsSchema } from './primitives.js';
 
 // The operator console's WebSocket protocol: JSON text frames, one message each, told apart by
 // `type`. A feature adds a message by adding a member to one of the two unions below, so the
@@ -43,9 +43,31 @@ export type IssueCommandMessage = z.infer<typeof issueCommandMessageSchema>;
 export const pingMessageSchema = z.strictObject({ type: z.literal('ping'), ...optionalRequestId });
 export type PingMessage = z.infer<typeof pingMessageSchema>;
 
+/** Devices one connection may watch at once: what the hub holds for a slow console stays bounded. */
+export const MAX_WATCHED_DEVICES = 64;
+
+const watchedDeviceIds = z.array(deviceIdSchema).min(1).max(MAX_WATCHED_DEVICES);
+
+/** Live telemetry of these devices, from now on, until `unwatch` or the connection ends. */
+export const watchMessageSchema = z.strictObject({
+  type: z.literal('watch'),
+  ...optionalRequestId,
+  deviceIds: watchedDeviceIds,
+});
+export type WatchMessage = z.infer<typeof watchMessageSchema>;
+
+export const unwatchMessageSchema = z.strictObject({
+  type: z.literal('unwatch'),
+  ...optionalRequestId,
+  deviceIds: watchedDeviceIds,
+});
+export type UnwatchMessage = z.infer<typeof unwatchMessageSchema>;
+
 export const clientMessageSchema = z.discriminatedUnion('type', [
   issueCommandMessageSchema,
   pingMessageSchema,
+  watchMessageSchema,
+  unwatchMessageSchema,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -111,12 +133,134 @@ export const errorMessageSchema = z.object({
 });
 export type ErrorMessage = z.infer<typeof errorMessageSchema>;
 
+/** An alert that is open now: the latest record of its kind for the device, with a severity above info. */
+export const openAlertSchema = z.object({
+  kind: z.string().min(1).max(64),
+  severity: z.enum(['warning', 'critical']),
+  at: timestampMsSchema,
+  message: z.string().max(1024),
+  metric: metricNameSchema.optional(),
+  rulHours: z.number().min(0).optional(),
+});
+export type OpenAlert = z.infer<typeof openAlertSchema>;
+
+/** One row of the fleet view. Fields the hub does not know (yet) are left out. */
+export const deviceStateSchema = z.object({
+  deviceId: deviceIdSchema,
+  /** False for a device that sent data without being in the registry (DEVICE_AUTH=none). */
+  registered: z.boolean(),
+  /** The registry attribute `machineType`, when it is a short string. */
+  machineType: z.string().max(32).optional(),
+  online: z.boolean(),
+  /** Where the device is connected, or where it was last connected. */
+  gatewayId: gatewayIdSchema.optional(),
+  /** When the current presence began (gateway clock). */
+  presenceAt: timestampMsSchema.optional(),
+  /** When the device's latest reading reached Kafka. */
+  lastSeen: timestampMsSchema.optional(),
+  /** 0 (failed) to 1 (healthy), from the maintenance model's latest point. */
+  health: z.number().min(0).max(1).optional(),
+  rulHours: z.number().min(0).optional(),
+  /** Device time of that health point. */
+  healthAt: timestampMsSchema.optional(),
+  alerts: z.array(openAlertSchema),
+});
+export type DeviceState = z.infer<typeof deviceStateSchema>;
+
+/** Sent once after `hello`: the whole fleet, and the newest alert records (oldest first). */
+export const fleetSnapshotMessageSchema = z.object({
+  type: z.literal('fleetSnapshot'),
+  at: timestampMsSchema,
+  devices: z.array(deviceStateSchema),
+  recentAlerts: z.array(alertRecordSchema),
+});
+export type FleetSnapshotMessage = z.infer<typeof fleetSnapshotMessageSchema>;
+
+/**
+ * What changed since the previous snapshot or changes: whole rows of changed devices, devices gone
+ * from the registry, and newer `lastSeen` times (kept apart: they change with every reading).
+ * A slow console gets these merged, never dropped.
+ */
+export const fleetChangesMessageSchema = z.object({
+  type: z.literal('fleetChanges'),
+  at: timestampMsSchema,
+  devices: z.array(deviceStateSchema),
+  removed: z.array(deviceIdSchema),
+  seen: z.record(deviceIdSchema, timestampMsSchema),
+});
+export type FleetChangesMessage = z.infer<typeof fleetChangesMessageSchema>;
+
+export const telemetrySampleSchema = z.object({
+  deviceId: deviceIdSchema,
+  /** Device time. */
+  ts: timestampMsSchema,
+  metrics: metricsSchema,
+});
+export type TelemetrySample = z.infer<typeof telemetrySampleSchema>;
+
+/**
+ * Readings of watched devices. A console that keeps up gets every reading; a slow one gets the
+ * latest reading per device, and `skipped` counts the readings it did not get.
+ */
+export const telemetryMessageSchema = z.object({
+  type: z.literal('telemetry'),
+  samples: z.array(telemetrySampleSchema),
+  skipped: z.int().min(0).optional(),
+});
+export type TelemetryMessage = z.infer<typeof telemetryMessageSchema>;
+
+/** An alert record as the maintenance consumer wrote it; severity `info` clears its kind. */
+export const alertMessageSchema = z.object({
+  type: z.literal('alert'),
+  alert: alertRecordSchema,
+});
+export type AlertMessage = z.infer<typeof alertMessageSchema>;
+
+/** The answer to `watch` and `unwatch`: every device this connection watches now. */
+export const watchingMessageSchema = z.object({
+  type: z.literal('watching'),
+  ...optionalRequestId,
+  deviceIds: z.array(deviceIdSchema),
+});
+export type WatchingMessage = z.infer<typeof watchingMessageSchema>;
+
 export const serverMessageSchema = z.discriminatedUnion('type', [
   helloMessageSchema,
   commandStatusMessageSchema,
   commandAcceptedMessageSchema,
   pongMessageSchema,
   errorMessageSchema,
+  fleetSnapshotMessageSchema,
+  fleetChangesMessageSchema,
+  telemetryMessageSchema,
+  alertMessageSchema,
+  watchingMessageSchema,
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 export type ServerMessageType = ServerMessage['type'];
+
+// The console's HTTP companion: GET /api/devices/{id}/history, the device view's last hour.
+
+/** Most points per series in a history answer; a longer window is averaged into wider buckets. */
+export const MAX_HISTORY_POINTS = 720;
+
+const seriesValues = z.array(z.number().nullable());
+
+export const deviceHistorySchema = z.object({
+  deviceId: deviceIdSchema,
+  /** Device time, inclusive. */
+  since: timestampMsSchema,
+  until: timestampMsSchema,
+  /** Width of the averaging buckets; each time is the start of its bucket. */
+  bucketMs: z.int().min(1),
+  telemetry: z.object({
+    times: z.array(timestampMsSchema),
+    metrics: z.record(metricNameSchema, seriesValues),
+  }),
+  health: z.object({
+    times: z.array(timestampMsSchema),
+    health: seriesValues,
+    rulHours: seriesValues,
+  }),
+});
+export type DeviceHistory = z.infer<typeof deviceHistorySchema>;

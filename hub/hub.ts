@@ -17,10 +17,17 @@ import { ConsoleServer } from './console/console-server.js';
 import { ConsoleMetrics } from './console/metrics.js';
 import { DeviceService } from './devices/device-service.js';
 import { deviceRoutes } from './devices/routes.js';
+import { serveFleetOnConsole } from './fleet/fleet-console.js';
+import { startMaintenance } from './maintenance/index.js';
+import { FleetFeature } from './fleet/fleet-feature.js';
+import { InfluxFleetStore } from './fleet/influx-store.js';
 import { opsRoutes } from './http/ops-routes.js';
 import type { Route } from './http/route.js';
 import { startHttpServer } from './http/server.js';
+import { createInfluxClient } from './influx/client.js';
 import { HubMetrics } from './metrics.js';
+import { loadConsolePage } from './web/page.js';
+import { webRoutes } from './web/routes.js';
 
 export interface RunningHub {
   ports: { http: number };
@@ -130,16 +137,53 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
     closers.push(() => commands.stop());
     await commands.start();
 
+    // The fleet view (registry, presence, alerts, telemetry, health from InfluxDB) and the console
+    // page, bundled in memory; a page that fails to build is reported at / and the hub runs on.
+    const influx = createInfluxClient(config.influx.url, { requestTimeoutMs: 10_000 });
+    const fleet = new FleetFeature({
+      kafka,
+      topics,
+      topicPrefix: config.kafka.topicPrefix,
+      registry,
+      store: new InfluxFleetStore(influx.influx, influx.database),
+      metricsRegistry: metrics.registry,
+      logger: log,
+    });
+    closers.push(() => fleet.stop());
+    const [page] = await Promise.all([
+      loadConsolePage().catch((error: unknown) => {
+        log.error({ err: error }, 'console page could not be built');
+        return error instanceof Error ? error : new Error(String(error));
+      }),
+      fleet.start(),
+    ]);
+
+    // Predictive maintenance: a consumer group on telemetry shared by every hub process; alerts
+    // reach consoles of every hub through iot.alerts (the fleet view reads it).
+    const maintenance = startMaintenance({
+      config,
+      kafka,
+      producer,
+      logger: log,
+      registry,
+      metricsRegistry: metrics.registry,
+    });
+    closers.push(() => maintenance.stop());
+
     const health = () => ({
       healthy: producerConnected && registry.isLoaded,
       kafka: { producer: producerConnected ? 'connected' : 'disconnected' },
       registry: { loaded: registry.isLoaded, devices: registry.size },
       commands: commands.health(),
+      fleet: { devices: fleet.state.size, online: fleet.state.onlineCount },
+      maintenance: maintenance.status(),
     });
     const routes: Route[] = [
       ...opsRoutes(health, metrics.registry),
       ...deviceRoutes(devices),
       ...commands.routes,
+      ...fleet.routes,
+      ...webRoutes(page),
     ];
 
     const http = await startHttpServer({
@@ -169,6 +213,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
     });
     closers.push(() => operatorConsole.close());
     serveCommandsOnConsole(operatorConsole, commands.service, commands.tracker);
+    serveFleetOnConsole(operatorConsole, fleet);
 
     const ports = { http: http.port() };
     log.info({ ports, topicPrefix: config.kafka.topicPrefix }, 'hub listening');

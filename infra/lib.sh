@@ -59,5 +59,6 @@ stop_pid() {
     log "$name did not stop within ${timeout}s; killing it"
     kill -KILL "$pid" 2>/dev/null || true
   fi
-  rm -f "$pidfile"
+  # Another infra:up may have started a new process meanwhile; its pid file is not ours to remove.
+  if [[ "$(cat "$pidfile" 2>/dev/null)" == "$pid" ]]; then rm -f "$pidfile"; fi
 }

@@ -20,14 +20,27 @@ import {
   DEFAULT_BACKPRESSURE,
   frameOf,
   type BackpressureLimits,
+  type Coalescer,
   type Frame,
+  type SendOutcome,
 } from './console-connection.js';
 import type { ConsoleMetrics } from './metrics.js';
 import { authenticateUpgrade, type UpgradeAuthDeps } from './upgrade-auth.js';
 
+/** One open console, as features see it: to answer it later, push to it, and tell it apart. */
+export interface ConsoleClient {
+  readonly id: number;
+  send(message: ServerMessage): void;
+  /** A coalescable message: merged with what is held for this console while it is slow. */
+  offer<T>(coalescer: Coalescer<T>, value: T, frame?: Frame): void;
+}
+
 export type ClientHandler<T extends ClientMessageType> = (
   message: Extract<ClientMessage, { type: T }>,
+  client: ConsoleClient,
 ) => Promise<ServerMessage>;
+
+type ClientListener = (client: ConsoleClient) => void;
 
 // What a console can do without: it asks again or the next one comes. Everything else is essential.
 const DROPPABLE: ReadonlySet<ServerMessageType> = new Set<ServerMessageType>(['pong']);
@@ -42,11 +55,14 @@ export interface ConsoleServerOptions {
   backpressure?: BackpressureLimits;
   /** A connection that has not answered a WebSocket ping within this is cut. */
   heartbeatMs?: number;
+  /** How often held (coalesced) messages are retried on consoles that were slow. */
+  flushMs?: number;
   maxMessageBytes?: number;
 }
 
 interface Entry {
   connection: ConsoleConnection;
+  client: ConsoleClient;
   alive: boolean;
 }
 
@@ -81,9 +97,13 @@ export class ConsoleServer {
   private readonly entries = new Map<WebSocket, Entry>();
   private readonly handlers = new Map<
     ClientMessageType,
-    (message: ClientMessage) => Promise<ServerMessage>
+    (message: ClientMessage, client: ConsoleClient) => Promise<ServerMessage>
   >();
+  private readonly connectListeners: ClientListener[] = [];
+  private readonly disconnectListeners: ClientListener[] = [];
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly flusher: NodeJS.Timeout;
+  private nextId = 1;
   private closing = false;
   private closed: Promise<void> | undefined;
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void =>
@@ -102,6 +122,8 @@ export class ConsoleServer {
     );
     this.heartbeat = setInterval(() => this.checkAlive(), options.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
+    this.flusher = setInterval(() => this.flushHeld(), options.flushMs ?? 100);
+    this.flusher.unref();
   }
 
   get connectionCount(): number {
@@ -109,12 +131,31 @@ export class ConsoleServer {
   }
 
   handle<T extends ClientMessageType>(type: T, handler: ClientHandler<T>): void {
-    this.handlers.set(type, handler as (message: ClientMessage) => Promise<ServerMessage>);
+    this.handlers.set(
+      type,
+      handler as (message: ClientMessage, client: ConsoleClient) => Promise<ServerMessage>,
+    );
+  }
+
+  /** Called for each new console right after its `hello`, so a feature can send it a snapshot. */
+  onConnect(listener: ClientListener): void {
+    this.connectListeners.push(listener);
+  }
+
+  onDisconnect(listener: ClientListener): void {
+    this.disconnectListeners.push(listener);
   }
 
   broadcast(message: ServerMessage): void {
     const frame = frameOf(message, !DROPPABLE.has(message.type));
-    for (const entry of this.entries.values()) this.deliver(entry.connection, frame, message.type);
+    for (const entry of this.entries.values()) this.deliver(entry.connection, frame);
+  }
+
+  /** A coalescable message to every console; it is serialized once for all that keep up. */
+  offerAll<T>(coalescer: Coalescer<T>, value: T): void {
+    if (this.entries.size === 0) return;
+    const frame = coalescer.frame(value);
+    for (const entry of this.entries.values()) this.offerTo(entry.connection, coalescer, value, frame);
   }
 
   /** Closes every console (1001 going away) and stops accepting new ones; idempotent. */
@@ -126,6 +167,7 @@ export class ConsoleServer {
   private async closeAll(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
+    clearInterval(this.flusher);
     this.options.server.off('upgrade', this.onUpgrade);
     const sockets = [...this.entries.keys()];
     const closed = sockets.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
@@ -178,24 +220,39 @@ export class ConsoleServer {
   }
 
   private accept(ws: WebSocket): void {
-    const entry: Entry = {
-      connection: new ConsoleConnection(ws, this.options.backpressure ?? DEFAULT_BACKPRESSURE),
-      alive: true,
+    const connection = new ConsoleConnection(ws, this.options.backpressure ?? DEFAULT_BACKPRESSURE);
+    const client: ConsoleClient = {
+      id: this.nextId++,
+      send: (message) => this.reply(connection, message),
+      offer: (coalescer, value, frame) => this.offerTo(connection, coalescer, value, frame),
     };
+    const entry: Entry = { connection, client, alive: true };
     this.entries.set(ws, entry);
     this.options.metrics.connections.inc();
     ws.on('pong', () => (entry.alive = true));
-    ws.on('message', (data, isBinary) => void this.receive(entry.connection, toBuffer(data), isBinary));
+    ws.on('message', (data, isBinary) => void this.receive(entry, toBuffer(data), isBinary));
     ws.on('error', (error) => this.options.logger.debug({ err: error.message }, 'console socket error'));
     ws.once('close', () => {
-      entry.connection.markClosed();
+      connection.markClosed();
       this.entries.delete(ws);
       this.options.metrics.connections.dec();
+      this.notify(this.disconnectListeners, client);
     });
-    this.reply(entry.connection, this.options.hello());
+    this.reply(connection, this.options.hello());
+    this.notify(this.connectListeners, client);
   }
 
-  private async receive(connection: ConsoleConnection, data: Buffer, isBinary: boolean): Promise<void> {
+  private notify(listeners: readonly ClientListener[], client: ConsoleClient): void {
+    for (const listener of listeners) {
+      try {
+        listener(client);
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'console connection listener failed');
+      }
+    }
+  }
+
+  private async receive({ connection, client }: Entry, data: Buffer, isBinary: boolean): Promise<void> {
     const parsed = parseClientMessage(data, isBinary);
     if (!parsed.ok) {
       const { reason, requestId } = parsed;
@@ -212,7 +269,7 @@ export class ConsoleServer {
       return;
     }
     try {
-      this.reply(connection, await handler(message));
+      this.reply(connection, await handler(message, client));
     } catch (error) {
       this.options.logger.error({ err: error, type: message.type }, 'console request failed');
       this.reply(
@@ -224,17 +281,33 @@ export class ConsoleServer {
 
   private reply(connection: ConsoleConnection, message: ServerMessage): void {
     if (message.type === 'error') this.options.metrics.clientErrors.inc({ code: message.code });
-    this.deliver(connection, frameOf(message, !DROPPABLE.has(message.type)), message.type);
+    this.deliver(connection, frameOf(message, !DROPPABLE.has(message.type)));
   }
 
-  private deliver(connection: ConsoleConnection, frame: Frame, type: ServerMessageType): void {
-    const outcome = connection.send(frame);
+  private deliver(connection: ConsoleConnection, frame: Frame): void {
+    this.count(frame.type, connection.send(frame));
+  }
+
+  private offerTo<T>(connection: ConsoleConnection, coalescer: Coalescer<T>, value: T, frame?: Frame): void {
+    const { outcome, lost } = connection.offer(coalescer, value, frame);
+    if (lost > 0) this.options.metrics.coalesced.inc({ type: coalescer.type }, lost);
+    this.count(coalescer.type, outcome);
+  }
+
+  private count(type: string, outcome: SendOutcome): void {
     const { metrics, logger } = this.options;
     if (outcome === 'sent') metrics.messagesSent.inc({ type });
     else if (outcome === 'dropped') metrics.messagesDropped.inc({ type });
     else if (outcome === 'cut') {
       metrics.slowClosed.inc();
       logger.warn('console connection cut: it stopped reading and its send buffer passed the hard cap');
+    }
+  }
+
+  private flushHeld(): void {
+    for (const { connection } of this.entries.values()) {
+      if (!connection.hasHeld) continue;
+      for (const { type, outcome } of connection.flush()) this.count(type, outcome);
     }
   }
 

@@ -4,6 +4,7 @@ export class ConsoleMetrics {
   readonly connections: Gauge;
   readonly messagesSent: Counter<'type'>;
   readonly messagesDropped: Counter<'type'>;
+  readonly coalesced: Counter<'type'>;
   readonly slowClosed: Counter;
   readonly clientErrors: Counter<'code'>;
 
@@ -23,6 +24,12 @@ export class ConsoleMetrics {
     this.messagesDropped = new Counter({
       name: 'hub_console_messages_dropped_total',
       help: 'Droppable messages not sent because the console was not reading fast enough, by type',
+      labelNames: ['type'] as const,
+      registers,
+    });
+    this.coalesced = new Counter({
+      name: 'hub_console_coalesced_total',
+      help: 'Items a slow console did not get because a newer one replaced them (readings, fleet rows), by message type',
       labelNames: ['type'] as const,
       registers,
     });

@@ -3,7 +3,7 @@ import { CLIENT_MESSAGE_TYPES, clientMessageSchema, serverMessageSchema } from '
 
 describe('console protocol', () => {
   it('lists the client message types', () => {
-    expect(CLIENT_MESSAGE_TYPES).toEqual(['issueCommand', 'ping']);
+    expect(CLIENT_MESSAGE_TYPES).toEqual(['issueCommand', 'ping', 'watch', 'unwatch']);
   });
 
   it('reads client messages strictly', () => {

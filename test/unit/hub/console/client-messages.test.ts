@@ -15,6 +15,14 @@ describe('parseClientMessage', () => {
       ok: true,
       message: { type: 'issueCommand', deviceId: 'd-1', name: 'reboot', params: {} },
     });
+    expect(parseClientMessage(text({ type: 'watch', deviceIds: ['d-1', 'd-2'] }), false)).toEqual({
+      ok: true,
+      message: { type: 'watch', deviceIds: ['d-1', 'd-2'] },
+    });
+    expect(parseClientMessage(text({ type: 'unwatch', requestId: 'u', deviceIds: ['d-1'] }), false)).toEqual({
+      ok: true,
+      message: { type: 'unwatch', requestId: 'u', deviceIds: ['d-1'] },
+    });
   });
 
   it('says what is wrong, keeping a valid requestId so the client can match the error', () => {
@@ -31,13 +39,18 @@ describe('parseClientMessage', () => {
     });
     expect(parseClientMessage(text({ requestId: 'r2' }), false)).toEqual({
       ok: false,
-      reason: 'unknown message type missing; known: issueCommand, ping',
+      reason: 'unknown message type missing; known: issueCommand, ping, watch, unwatch',
       requestId: 'r2',
     });
-    expect(parseClientMessage(text({ type: 'watch', requestId: 'r3' }), false)).toEqual({
+    expect(parseClientMessage(text({ type: 'subscribe', requestId: 'r3' }), false)).toEqual({
       ok: false,
-      reason: 'unknown message type "watch"; known: issueCommand, ping',
+      reason: 'unknown message type "subscribe"; known: issueCommand, ping, watch, unwatch',
       requestId: 'r3',
+    });
+    expect(parseClientMessage(text({ type: 'watch', requestId: 'r5', deviceIds: [] }), false)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^deviceIds: /) as string,
+      requestId: 'r5',
     });
     expect(
       parseClientMessage(text({ type: 'issueCommand', requestId: 'r4', deviceId: 'd', name: 'X' }), false),

@@ -6,9 +6,11 @@ import WebSocket from 'ws';
 import { createLogger } from '../../../../common/logger.js';
 import { operatorAuthenticator } from '../../../../hub/auth/operator-auth.js';
 import { createTokenVerifier } from '../../../../hub/auth/token.js';
-import { ConsoleServer } from '../../../../hub/console/console-server.js';
+import { ConsoleServer, type ConsoleClient } from '../../../../hub/console/console-server.js';
+import { fleetChangesCoalescer } from '../../../../hub/fleet/coalescers.js';
 import { ConsoleMetrics } from '../../../../hub/console/metrics.js';
 import { openConsole, refusedUpgradeStatus } from '../../../helpers/console-client.js';
+import { waitFor } from '../../../helpers/wait.js';
 
 // The console server on a loopback port with a stand-in handler: dispatch, errors, broadcast, close.
 describe('ConsoleServer', () => {
@@ -81,6 +83,36 @@ describe('ConsoleServer', () => {
     await Promise.all([a.close(), b.close()]);
     const metrics = await registry.getSingleMetricAsString('hub_console_client_errors_total');
     expect(metrics).toMatch(/code="internal_error"} 1/);
+  });
+
+  it('tells features about each console, passes it to handlers, and offers coalescable messages to all', async () => {
+    const connected: ConsoleClient[] = [];
+    const disconnected: number[] = [];
+    consoleServer.onConnect((client) => {
+      connected.push(client);
+      client.send({ type: 'pong', serverTime: 42 });
+    });
+    consoleServer.onDisconnect((client) => disconnected.push(client.id));
+    consoleServer.handle('watch', (m, client) =>
+      Promise.resolve({ type: 'watching', deviceIds: [...m.deviceIds, `client-${client.id}`] }),
+    );
+    const c = await openConsole(base, token);
+    expect(await c.next('pong')).toMatchObject({ serverTime: 42 });
+    expect(c.messages.map((m) => m.type)).toEqual(['hello', 'pong']);
+    const id = connected[0]?.id;
+    c.send({ type: 'watch', deviceIds: ['d-1'] });
+    expect(await c.next('watching')).toEqual({ type: 'watching', deviceIds: ['d-1', `client-${id}`] });
+
+    consoleServer.offerAll(fleetChangesCoalescer, {
+      type: 'fleetChanges',
+      at: 1,
+      devices: [],
+      removed: ['d-9'],
+      seen: {},
+    });
+    expect(await c.next('fleetChanges')).toMatchObject({ removed: ['d-9'] });
+    await c.close();
+    await waitFor(() => disconnected.includes(id ?? -1), 5_000, 'the disconnect listener');
   });
 
   it('closes open consoles with 1001 when the hub stops', async () => {

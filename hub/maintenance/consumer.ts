@@ -1,0 +1,167 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from '../../common/logger.js';
+import type { DevicePool } from './device-pool.js';
+import type { MaintenancePipeline } from './pipeline.js';
+
+export interface ConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topic: string;
+  pipeline: MaintenancePipeline;
+  pool: DevicePool;
+  /** How often state is saved and offsets committed. */
+  checkpointIntervalMs: number;
+  sessionTimeoutMs: number;
+  /** Time a batch in progress gets to finish when the consumer stops. */
+  stopGraceMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * The consumer-group side of maintenance: several hub processes share the telemetry partitions.
+ * Offsets are resolved when a batch is stored and committed only together with a checkpoint of
+ * device state, so whoever reads a partition next resumes from state and offsets that agree.
+ */
+export class MaintenanceConsumer {
+  private readonly consumer: Consumer;
+  private readonly abort = new AbortController();
+  private readonly now: () => number;
+  private inFlight: Promise<void> | null = null;
+  private stopping = false;
+  /** False once a batch was abandoned: then nothing more may be committed by this process. */
+  private clean = true;
+  private running = false;
+  private lastCheckpointMs: number;
+  private readonly partitionOf = new Map<string, number>();
+  /** Next offset to commit per partition, for batches stored since the last commit. */
+  private readonly pending = new Map<number, string>();
+
+  constructor(private readonly o: ConsumerOptions) {
+    this.now = o.now ?? Date.now;
+    this.lastCheckpointMs = this.now();
+    this.consumer = o.kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: o.sessionTimeoutMs,
+      heartbeatInterval: Math.floor(o.sessionTimeoutMs / 10),
+      maxWaitTimeInMs: 250,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = new Set(payload.memberAssignment[o.topic] ?? []);
+      const lost = [...this.partitionOf].filter(([, p]) => !assigned.has(p)).map(([id]) => id);
+      // Another process may now own these devices; their state here would go stale.
+      this.o.pool.evict(lost);
+      for (const id of lost) this.partitionOf.delete(id);
+      // A new generation restarts every partition from its committed offset.
+      this.pending.clear();
+      o.logger.info(
+        { partitions: [...assigned], evicted: lost.length },
+        'maintenance consumer joined the group',
+      );
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      o.logger.error({ err: payload.error, restart: payload.restart }, 'maintenance consumer crashed');
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.o.topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.running = true;
+  }
+
+  /** Lets a batch in progress finish (or abandons it after the grace time), saves state, commits, leaves. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.running) this.consumer.pause([{ topic: this.o.topic }]);
+    const inFlight = this.inFlight;
+    if (inFlight !== null) {
+      const finished = await Promise.race([
+        inFlight.then(
+          () => true,
+          () => true,
+        ),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), this.o.stopGraceMs).unref()),
+      ]);
+      if (!finished) this.abort.abort(new Error('maintenance consumer stopping'));
+      await inFlight.catch(() => undefined);
+    }
+    if (this.running && this.clean) await this.finalCheckpoint();
+    await this.consumer.disconnect();
+    this.running = false;
+  }
+
+  private async finalCheckpoint(): Promise<void> {
+    try {
+      await this.o.pipeline.checkpoint({
+        signal: AbortSignal.timeout(this.o.stopGraceMs),
+        beforeWait: () => Promise.resolve(),
+      });
+      await this.commitPending();
+    } catch (error) {
+      this.o.logger.warn(
+        { err: error },
+        'final checkpoint failed; the next owner replays since the last one',
+      );
+    }
+  }
+
+  private async commitPending(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const offsets = [...this.pending].map(([partition, offset]) => ({
+      topic: this.o.topic,
+      partition,
+      offset,
+    }));
+    await this.consumer.commitOffsets(offsets);
+    for (const { partition, offset } of offsets) {
+      if (this.pending.get(partition) === offset) this.pending.delete(partition);
+    }
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const last = batch.messages[batch.messages.length - 1];
+    if (this.stopping || last === undefined || !payload.isRunning() || payload.isStale()) return;
+    const work = this.handle(payload, last.offset);
+    this.inFlight = work;
+    try {
+      await work;
+    } catch (error) {
+      if (this.abort.signal.aborted) {
+        this.clean = false;
+        this.o.logger.warn({ partition: batch.partition }, 'batch abandoned at stop; it will be replayed');
+        return;
+      }
+      throw error;
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  private async handle(payload: EachBatchPayload, lastOffset: string): Promise<void> {
+    const { batch } = payload;
+    const waiting = { signal: this.abort.signal, beforeWait: () => payload.heartbeat() };
+    await this.o.pipeline.process(batch.messages, waiting);
+    for (const m of batch.messages) {
+      const key = m.key?.toString();
+      if (key !== undefined) this.partitionOf.set(key, batch.partition);
+    }
+    payload.resolveOffset(lastOffset);
+    this.pending.set(batch.partition, (BigInt(lastOffset) + 1n).toString());
+    if (this.now() - this.lastCheckpointMs >= this.o.checkpointIntervalMs) {
+      await this.o.pipeline.checkpoint(waiting);
+      await this.commitPending();
+      this.lastCheckpointMs = this.now();
+    }
+    await payload.heartbeat();
+  }
+}

@@ -1,0 +1,219 @@
+import type { EventEmitter } from 'node:events';
+import type { IPoint } from 'influx';
+import { SCHEMAS, buildHeaders, type AlertRecord, type TelemetryRecord } from '../../contracts/index.js';
+import type { Logger } from '../../common/logger.js';
+import type { OutRecord } from '../../common/kafka/record-batcher.js';
+import type { BackoffOptions } from '../../common/retry.js';
+import { InfluxWriteError } from '../influx/errors.js';
+import type { WriteOutcome } from '../influx/writer.js';
+import { alertRecordOf } from './alert-record.js';
+import { deadLetter } from './dead-letter.js';
+import type { Assessment } from './detector/device-state.js';
+import type { DevicePool } from './device-pool.js';
+import { durably } from './durably.js';
+import { deviceHealthOf, type MaintenanceEvents } from './events.js';
+import type { MaintenanceMetrics } from './metrics.js';
+import { alertPoint, healthPoint, telemetryPoint } from './points.js';
+import type { StateStore } from './state-store.js';
+import { decodeTelemetry, type RawMessage } from './telemetry-decoder.js';
+
+/** The outside world the pipeline needs: ports, so tests can hand it fakes. */
+export interface PipelinePorts {
+  /** Time series in the data retention policy. */
+  series: { write(points: readonly IPoint[]): Promise<WriteOutcome> };
+  states: StateStore;
+  /** Sends records to Kafka with acks=all. */
+  publish(records: readonly OutRecord[]): Promise<void>;
+}
+
+export interface PipelineOptions {
+  topics: { telemetry: string; alerts: string; deadLetter: string };
+  backoff: BackoffOptions;
+  now: () => number;
+  logger: Logger;
+  metrics: MaintenanceMetrics;
+  events: EventEmitter<MaintenanceEvents>;
+}
+
+export interface Waiting {
+  signal: AbortSignal;
+  /** Called between retries; the consumer heartbeats there. */
+  beforeWait: () => Promise<void>;
+}
+
+function alertRecord(alert: AlertRecord, topic: string): OutRecord {
+  return {
+    topic,
+    key: alert.deviceId,
+    value: Buffer.from(JSON.stringify(alert)),
+    headers: buildHeaders({ deviceId: alert.deviceId, schema: SCHEMAS.alerts }),
+  };
+}
+
+/**
+ * One batch of telemetry from decoding to stored: assess every reading, write raw and derived
+ * points to InfluxDB, save the state of devices whose alert changed, then publish alerts and
+ * dead letters. Only when this resolves may the batch's offsets move on. If it throws, the
+ * devices it touched are forgotten, so they are rebuilt from their saved state and a replay.
+ */
+export class MaintenancePipeline {
+  constructor(
+    private readonly pool: DevicePool,
+    private readonly ports: PipelinePorts,
+    private readonly o: PipelineOptions,
+  ) {}
+
+  async process(messages: readonly RawMessage[], waiting: Waiting): Promise<void> {
+    const started = process.hrtime.bigint();
+    const records: TelemetryRecord[] = [];
+    const refused: OutRecord[] = [];
+    for (const message of messages) {
+      const decoded = decodeTelemetry(message);
+      if (decoded.ok) records.push(decoded.record);
+      else {
+        refused.push(
+          deadLetter(
+            { ...decoded, topic: this.o.topics.telemetry, value: message.value },
+            this.o.topics.deadLetter,
+            this.o.now(),
+          ),
+        );
+        this.o.metrics.records.inc({ outcome: 'dead_letter' });
+      }
+    }
+    const touched = new Set(records.map((r) => r.deviceId));
+    try {
+      await this.lookUp(touched, waiting);
+      const { points, alerts, latest, alertChanged } = this.assess(records);
+      await this.store(points, waiting);
+      if (alertChanged.length > 0) {
+        const states = alertChanged.flatMap((id) => this.pool.state(id) ?? []);
+        await this.retrying('save device state', () => this.ports.states.save(states), waiting);
+      }
+      const out = [...alerts.map((a) => alertRecord(a, this.o.topics.alerts)), ...refused];
+      if (out.length > 0) {
+        await this.retrying('publish to Kafka', () => this.ports.publish(out), waiting, false);
+      }
+      for (const alert of alerts) {
+        this.o.metrics.alerts.inc({ severity: alert.severity });
+        this.o.events.emit('alert', alert);
+      }
+      for (const a of latest.values()) this.o.events.emit('health', deviceHealthOf(a));
+    } catch (error) {
+      this.pool.evict(touched);
+      throw error;
+    } finally {
+      this.o.metrics.devices.set(this.pool.size);
+      this.o.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  /** Saves every state changed since the last checkpoint; after it, offsets may be committed. */
+  async checkpoint(waiting: Waiting): Promise<number> {
+    const dirty = this.pool.takeDirty();
+    if (dirty.length === 0) return 0;
+    try {
+      const outcome = await this.retrying('save device state', () => this.ports.states.save(dirty), waiting);
+      this.countDropped(outcome);
+    } catch (error) {
+      this.pool.markDirty(dirty.map((s) => s.deviceId));
+      throw error;
+    }
+    return dirty.length;
+  }
+
+  private async lookUp(deviceIds: Iterable<string>, waiting: Waiting): Promise<void> {
+    const unknown = this.pool.unknown(deviceIds);
+    if (unknown.length === 0) return;
+    const found = await this.retrying('load device state', () => this.ports.states.load(unknown), waiting);
+    this.pool.adopt(unknown, found);
+  }
+
+  private assess(records: readonly TelemetryRecord[]): {
+    points: IPoint[];
+    alerts: AlertRecord[];
+    latest: Map<string, Assessment>;
+    alertChanged: string[];
+  } {
+    const points: IPoint[] = [];
+    const alerts: AlertRecord[] = [];
+    const latest = new Map<string, Assessment>();
+    const alertChanged = new Set<string>();
+    for (const record of records) {
+      points.push(telemetryPoint(record));
+      const known = this.pool.state(record.deviceId) !== undefined;
+      const assessment = this.pool.observe(record);
+      if (assessment === null) {
+        this.o.metrics.records.inc({ outcome: known ? 'stale' : 'unmodelled' });
+        continue;
+      }
+      this.o.metrics.records.inc({ outcome: 'assessed' });
+      points.push(healthPoint(assessment));
+      latest.set(assessment.deviceId, assessment);
+      const alert = alertRecordOf(assessment);
+      if (alert === null) continue;
+      alerts.push(alert);
+      points.push(alertPoint(alert));
+      alertChanged.add(assessment.deviceId);
+    }
+    return { points, alerts, latest, alertChanged: [...alertChanged] };
+  }
+
+  private async store(points: readonly IPoint[], waiting: Waiting): Promise<void> {
+    const outcome = await this.retrying('write points', () => this.ports.series.write(points), waiting);
+    this.countDropped(outcome);
+    const byMeasurement = new Map<string, number>();
+    for (const p of points) {
+      const measurement = p.measurement ?? '';
+      byMeasurement.set(measurement, (byMeasurement.get(measurement) ?? 0) + 1);
+    }
+    for (const [measurement, n] of byMeasurement) this.o.metrics.points.inc({ measurement }, n);
+  }
+
+  private countDropped(outcome: WriteOutcome): void {
+    if (outcome.droppedBeyondRetention > 0) {
+      this.o.metrics.pointsDropped.inc({ reason: 'retention' }, outcome.droppedBeyondRetention);
+    }
+    if (outcome.droppedRejected > 0) {
+      this.o.metrics.pointsDropped.inc({ reason: 'rejected' }, outcome.droppedRejected);
+    }
+    if (outcome.reasons.length > 0 || outcome.droppedBeyondRetention > 0) {
+      this.o.logger.warn(
+        {
+          beyondRetention: outcome.droppedBeyondRetention,
+          rejected: outcome.droppedRejected,
+          reasons: outcome.reasons.slice(0, 3),
+        },
+        'InfluxDB will not take some points; dropped them',
+      );
+    }
+  }
+
+  private async retrying<T>(
+    what: string,
+    operation: () => Promise<T>,
+    waiting: Waiting,
+    influx = true,
+  ): Promise<T> {
+    let failed = false;
+    const result = await durably(operation, {
+      backoff: this.o.backoff,
+      signal: waiting.signal,
+      beforeWait: waiting.beforeWait,
+      onFailure: (error, attempt, delayMs) => {
+        failed = true;
+        const code = error instanceof InfluxWriteError ? error.code : 'other';
+        this.o.metrics.writeFailures.inc({ code });
+        if (influx) this.o.metrics.influxUp.set(0);
+        const log = attempt === 1 || attempt % 10 === 0 ? 'warn' : 'debug';
+        this.o.logger[log](
+          { err: error, attempt, retryInMs: delayMs },
+          `${what} failed; holding the batch and retrying`,
+        );
+      },
+    });
+    if (influx) this.o.metrics.influxUp.set(1);
+    if (failed) this.o.logger.info(`${what} succeeded again; consuming resumes`);
+    return result;
+  }
+}
