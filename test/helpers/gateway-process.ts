@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { KAFKA_BROKERS } from './env.js';
+import { startServiceProcess } from './service-process.js';
 
 export interface GatewayProcess {
   child: ChildProcess;
@@ -18,8 +17,9 @@ export async function startGatewayProcess(
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
-    env: {
+  const service = await startServiceProcess(
+    'gateway/main.ts',
+    {
       ...process.env,
       KAFKA_BROKERS: KAFKA_BROKERS.join(','),
       MQTT_HOST: '127.0.0.1',
@@ -30,52 +30,16 @@ export async function startGatewayProcess(
       LOG_LEVEL: 'info',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: Record<string, unknown>[] = [];
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const ready = new Promise<GatewayProcess['ports'] & { gatewayId: string }>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`gateway did not start in ${timeoutMs} ms\n${stderr}`)),
-      timeoutMs,
-    );
-    lines.on('line', (line) => {
-      let entry: Record<string, unknown>;
-      try {
-        entry = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      logs.push(entry);
-      if (entry.msg === 'gateway listening') {
-        clearTimeout(timer);
-        resolve({ ...(entry.ports as GatewayProcess['ports']), gatewayId: String(entry.gatewayId) });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(
-        new Error(
-          `gateway exited with ${code} before listening\n${stderr}\n${JSON.stringify(logs.slice(-5))}`,
-        ),
-      );
-    });
-  });
-  const { gatewayId, ...ports } = await ready;
+    'gateway listening',
+    timeoutMs,
+  );
+  const ports = service.ready.ports as GatewayProcess['ports'];
   return {
-    child,
+    child: service.child,
     ports,
-    gatewayId,
-    logs,
+    gatewayId: String(service.ready.gatewayId),
+    logs: service.logs,
     mqttUrl: `mqtt://127.0.0.1:${ports.mqtt}`,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const exited = once(child, 'exit') as Promise<[number | null]>;
-      child.kill(signal);
-      const [code] = await exited;
-      return code;
-    },
+    stop: (signal) => service.stop(signal),
   };
 }

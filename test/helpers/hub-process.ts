@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { KAFKA_BROKERS } from './env.js';
+import { startServiceProcess } from './service-process.js';
 import { execFileAsync } from './processes.js';
 
 export interface HubProcess {
@@ -42,60 +41,21 @@ function hubEnv(env: ChildEnv): NodeJS.ProcessEnv {
 
 /** Starts `hub/main.ts` as its own process, the way operators run it, on a free port. */
 export async function startHubProcess(env: ChildEnv, timeoutMs = 60_000): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'hub/main.ts'], {
-    env: hubEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: Record<string, unknown>[] = [];
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`hub did not start in ${timeoutMs} ms\n${stderr}`)),
-      timeoutMs,
-    );
-    lines.on('line', (line) => {
-      let entry: Record<string, unknown>;
-      try {
-        entry = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      logs.push(entry);
-      if (entry.msg === 'hub listening') {
-        clearTimeout(timer);
-        resolve((entry.ports as { http: number }).http);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(
-        new Error(`hub exited with ${code} before listening\n${stderr}\n${JSON.stringify(logs.slice(-5))}`),
-      );
-    });
-  });
-  const token = env.HUB_OPERATOR_TOKEN ?? GENERATED_TOKEN.exec(stderr)?.[1];
-  if (token === undefined)
-    throw new Error(`hub started without a token in its environment or on stderr\n${stderr}`);
+  const service = await startServiceProcess('hub/main.ts', hubEnv(env), 'hub listening', timeoutMs);
+  const port = (service.ready.ports as { http: number }).http;
+  const token = env.HUB_OPERATOR_TOKEN ?? GENERATED_TOKEN.exec(service.stderr())?.[1];
+  if (token === undefined) {
+    throw new Error(`hub started without a token in its environment or on stderr\n${service.stderr()}`);
+  }
   return {
-    child,
+    child: service.child,
     port,
     url: `http://127.0.0.1:${port}`,
     token,
-    logs,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      // 'close' comes after the output pipes are drained, so `logs` then holds the last line.
-      const exited = once(child, 'close') as Promise<[number | null]>;
-      child.kill(signal);
-      const [code] = await exited;
-      return code;
-    },
+    logs: service.logs,
+    stdout: () => service.stdout(),
+    stderr: () => service.stderr(),
+    stop: (signal) => service.stop(signal),
   };
 }
 
