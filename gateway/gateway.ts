@@ -153,7 +153,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
         metrics.kafkaConnected.set(1);
         metrics.sendDuration.observe(seconds);
         metrics.batchSize.observe(records.length);
-        for (const r of records) metrics.recordsProduced.inc({ topic: r.topic });
+        const perTopic = new Map<string, number>();
+        for (const r of records) perTopic.set(r.topic, (perTopic.get(r.topic) ?? 0) + 1);
+        for (const [topic, count] of perTopic) metrics.recordsProduced.inc({ topic }, count);
       },
       onBatchFailed: (error, attempt, retryInMs) => {
         kafkaState = 'failing';

@@ -77,10 +77,6 @@ export class PresenceTracker {
     await Promise.allSettled([...this.pending]);
   }
 
-  get connectedDeviceIds(): string[] {
-    return [...this.current.keys()];
-  }
-
   private write(deviceId: string, status: PresenceRecord['status'], reason?: DisconnectReason): void {
     const value: PresenceRecord = {
       deviceId,

@@ -9,7 +9,10 @@ import {
   type CommandStatusRecord,
 } from '../../contracts/index.js';
 import type { Logger } from '../logger.js';
+import { CatchUp, type PartitionEnd } from './catch-up.js';
 import { retryKafkaStartup } from './startup-retry.js';
+
+const FEED_IDLE_SETTLE_MS = 10_000;
 
 export interface CommandFeedHandlers {
   onCommand(command: CommandRecord): void;
@@ -34,15 +37,13 @@ export class CommandFeed {
   /** Resolves once everything that existed at start (from `since`) has been handed to `handlers`. */
   async start(since: number, handlers: CommandFeedHandlers): Promise<void> {
     const topicNames = [this.topics.commands, this.topics.commandStatus];
-    const { starts, remaining } = await retryKafkaStartup(
+    const { starts, ends } = await retryKafkaStartup(
       'reading command offsets',
       () => this.offsetsSince(since),
       this.logger,
     );
 
-    let caughtUp: () => void = () => undefined;
-    const loaded = new Promise<void>((resolve) => (caughtUp = resolve));
-    if (remaining.size === 0) caughtUp();
+    const catchUp = new CatchUp(ends);
 
     const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 100 });
     this.consumer = consumer;
@@ -52,43 +53,41 @@ export class CommandFeed {
       autoCommit: false,
       eachMessage: ({ topic, partition, message }) => {
         this.handle(topic, message.value, message.headers?.[HEADER_NAMES.schema], handlers);
-        const key = `${topic}:${partition}`;
-        const end = remaining.get(key);
-        if (end !== undefined && Number(message.offset) + 1 >= end) {
-          remaining.delete(key);
-          if (remaining.size === 0) caughtUp();
-        }
+        catchUp.read(topic, partition, message.offset);
         return Promise.resolve();
       },
     });
     // admin.setOffsets on a fresh group waits seconds for its coordinator; seeking does not. A record
     // read before the seek takes effect is read again after it, which the handlers tolerate.
     for (const start of starts) consumer.seek(start);
-    await loaded;
+    catchUp.settleWhenIdle(FEED_IDLE_SETTLE_MS, (pending) =>
+      this.logger.warn({ partitions: pending }, 'command history end offsets never read; treating as loaded'),
+    );
+    await catchUp.done;
   }
 
-  /** Where reading from `since` starts in every partition, and the end offset of those with records after it. */
+  /** Where reading from `since` starts in every partition, and where each partition ends. */
   private async offsetsSince(since: number): Promise<{
     starts: { topic: string; partition: number; offset: string }[];
-    remaining: Map<string, number>;
+    ends: PartitionEnd[];
   }> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       const starts: { topic: string; partition: number; offset: string }[] = [];
-      const remaining = new Map<string, number>();
+      const ends: PartitionEnd[] = [];
       for (const topic of [this.topics.commands, this.topics.commandStatus]) {
-        const ends = await admin.fetchTopicOffsets(topic);
+        const highs = await admin.fetchTopicOffsets(topic);
         const fromSince = await admin.fetchTopicOffsetsByTimestamp(topic, since);
-        for (const end of ends) {
+        for (const end of highs) {
           const found = fromSince.find((s) => s.partition === end.partition)?.offset;
           // -1: no record at or after `since` in this partition.
           const offset = found === undefined || Number(found) < 0 ? end.high : found;
           starts.push({ topic, partition: end.partition, offset });
-          if (Number(end.high) > Number(offset)) remaining.set(`${topic}:${end.partition}`, Number(end.high));
+          ends.push({ topic, partition: end.partition, end: Number(end.high), start: Number(offset) });
         }
       }
-      return { starts, remaining };
+      return { starts, ends };
     } finally {
       await admin.disconnect();
     }

@@ -2,7 +2,11 @@ import { EventEmitter } from 'node:events';
 import type { Consumer, Kafka } from 'kafkajs';
 import { deviceRegistryRecordSchema, type DeviceRegistryRecord } from '../../contracts/index.js';
 import type { Logger } from '../logger.js';
+import { CatchUp } from '../kafka/catch-up.js';
 import { retryKafkaStartup } from '../kafka/startup-retry.js';
+
+// Silence this long while still short of the end offsets means nothing is left to read.
+const REGISTRY_IDLE_SETTLE_MS = 10_000;
 
 export interface RegistryEvents {
   /** A device was created, changed (for example a rotated secret) or deleted (`record` null). */
@@ -59,19 +63,14 @@ export class DeviceRegistryView extends EventEmitter<RegistryEvents> {
       },
       this.logger,
     );
-    const remaining = new Map(
-      ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]),
+    const catchUp = new CatchUp(
+      ends.map((p) => ({
+        topic: this.topic,
+        partition: p.partition,
+        end: Number(p.high),
+        start: Number(p.low),
+      })),
     );
-
-    let markLoaded: () => void = () => undefined;
-    const caughtUp = new Promise<void>((resolve) => (markLoaded = resolve));
-    const check = (): void => {
-      if (remaining.size === 0 && !this.loaded) {
-        this.loaded = true;
-        markLoaded();
-      }
-    };
-    check();
 
     // Offsets are never committed: every start reads the whole compacted topic again.
     const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 250 });
@@ -80,18 +79,21 @@ export class DeviceRegistryView extends EventEmitter<RegistryEvents> {
     await consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
-      eachMessage: ({ partition, message }) => {
+      eachMessage: ({ topic, partition, message }) => {
         const deviceId = message.key?.toString();
         if (deviceId) this.apply(deviceId, message.value);
-        const end = remaining.get(partition);
-        if (end !== undefined && Number(message.offset) + 1 >= end) {
-          remaining.delete(partition);
-          check();
-        }
+        catchUp.read(topic, partition, message.offset);
         return Promise.resolve();
       },
     });
-    await caughtUp;
+    catchUp.settleWhenIdle(REGISTRY_IDLE_SETTLE_MS, (pending) =>
+      this.logger.warn(
+        { partitions: pending },
+        'registry end offsets never read (compacted away); treating as loaded',
+      ),
+    );
+    await catchUp.done;
+    this.loaded = true;
     this.logger.info({ devices: this.devices.size }, 'device registry loaded');
   }
 

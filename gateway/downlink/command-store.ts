@@ -56,10 +56,6 @@ export class CommandStore {
     return this.byId.get(id)?.command.deviceId === deviceId;
   }
 
-  isFinished(id: string): boolean {
-    return this.byId.get(id)?.terminal ?? false;
-  }
-
   /** Commands for `deviceId` still to deliver at `now`, oldest first. */
   pendingFor(deviceId: string, now: number): CommandRecord[] {
     const ids = this.byDevice.get(deviceId);

@@ -26,13 +26,18 @@ export interface UplinkContext {
 export type UplinkResult =
   { ok: true; records: OutRecord[] } | { ok: false; code: DeviceErrorCode; reason: string };
 
-function record(ctx: UplinkContext, topic: string, schema: string, value: object): OutRecord {
-  return {
-    topic,
-    key: ctx.deviceId,
-    value: Buffer.from(JSON.stringify(value)),
-    headers: buildHeaders({ deviceId: ctx.deviceId, schema, gatewayId: ctx.gatewayId }),
-  };
+function headersFor(ctx: UplinkContext, schema: string): Record<string, string> {
+  return buildHeaders({ deviceId: ctx.deviceId, schema, gatewayId: ctx.gatewayId });
+}
+
+// The records of one message share one headers object; kafkajs only reads it.
+function record(
+  ctx: UplinkContext,
+  topic: string,
+  headers: Record<string, string>,
+  value: object,
+): OutRecord {
+  return { topic, key: ctx.deviceId, value: Buffer.from(JSON.stringify(value)), headers };
 }
 
 /** Turns one device message into the Kafka records it stands for, or says why it cannot. Pure. */
@@ -48,6 +53,7 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
     case 'telemetry': {
       const decoded = decodeJson(telemetryPayloadSchema, payload);
       if (!decoded.ok) return decoded;
+      const headers = headersFor(ctx, SCHEMAS.telemetry);
       const records = telemetryReadings(decoded.value).map((reading) => {
         const value: TelemetryRecord = {
           deviceId: ctx.deviceId,
@@ -56,7 +62,7 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
           ...(reading.seq === undefined ? {} : { seq: reading.seq }),
           metrics: reading.metrics,
         };
-        return record(ctx, ctx.topics.telemetry, SCHEMAS.telemetry, value);
+        return record(ctx, ctx.topics.telemetry, headers, value);
       });
       return { ok: true, records };
     }
@@ -72,7 +78,7 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
         severity: event.severity ?? 'info',
         ...(event.data === undefined ? {} : { data: event.data }),
       };
-      return { ok: true, records: [record(ctx, ctx.topics.events, SCHEMAS.events, value)] };
+      return { ok: true, records: [record(ctx, ctx.topics.events, headersFor(ctx, SCHEMAS.events), value)] };
     }
     case 'command-results': {
       const decoded = decodeJson(commandResultPayloadSchema, payload);
@@ -86,7 +92,10 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
         ...(result.detail === undefined ? {} : { detail: result.detail }),
         gatewayId: ctx.gatewayId,
       };
-      return { ok: true, records: [record(ctx, ctx.topics.commandStatus, SCHEMAS.commandStatus, value)] };
+      return {
+        ok: true,
+        records: [record(ctx, ctx.topics.commandStatus, headersFor(ctx, SCHEMAS.commandStatus), value)],
+      };
     }
   }
 }

@@ -11,7 +11,7 @@ import {
 } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
 import { retryKafkaStartup } from '../../common/kafka/startup-retry.js';
-import { CatchUp, type PartitionEnd } from './catch-up.js';
+import { CatchUp, type PartitionEnd } from '../../common/kafka/catch-up.js';
 import { decodeRecord } from './record-decoder.js';
 
 export interface FleetFeedHandlers {

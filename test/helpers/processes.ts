@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 export const execFileAsync = promisify(execFile);
@@ -24,7 +25,6 @@ export async function kcatReadAll(
 
 /** The pid of the Kafka broker that infra/up.sh started, for tests that pause it. */
 export async function localKafkaPid(): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
   const dataDir = process.env.IOT_DATA_DIR ?? '.data';
   return Number((await readFile(`${dataDir}/kafka/kafka.pid`, 'utf8')).trim());
 }
