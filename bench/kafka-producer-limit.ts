@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Partitioners, type Admin, type Kafka } from 'kafkajs';
-import type { kafkaTopicNames } from '../contracts/index.js';
+import { DEFAULT_JSON_LIMITS, type kafkaTopicNames } from '../contracts/index.js';
 import { producerSink } from '../common/kafka/producer-sink.js';
 import { RecordBatcher, type OutRecord } from '../common/kafka/record-batcher.js';
 import { translateUplink } from '../gateway/uplink/translate.js';
@@ -35,6 +35,7 @@ function gatewayRecords(options: ProducerLimitOptions): OutRecord[] {
       topics: { ...options.topics, telemetry: options.topic },
       receivedAt: now,
       maxPayloadBytes: 65_536,
+      jsonLimits: DEFAULT_JSON_LIMITS,
     });
     const record = result.ok ? result.records[0] : undefined;
     if (!record) throw new Error(`telemetry translation failed: ${result.ok ? 'no record' : result.reason}`);

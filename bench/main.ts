@@ -4,13 +4,14 @@ import { runCommandsBench } from './commands.js';
 import { runConsoleBench } from './console.js';
 import { cleanUpOnSignals } from './cleanup.js';
 import { parseBenchArgs } from './cli.js';
+import { runAuthConnects } from './auth-connects.js';
 import { runConnections } from './connections.js';
 import { runIngest, type IngestOptions } from './ingest.js';
 import { runLimits, type GatewayMaximum } from './limits.js';
 import { describeMachine } from './machine.js';
 import { progress } from './progress.js';
 
-const SCENARIOS = ['ingest', 'limits', 'connections', 'commands', 'console'] as const;
+const SCENARIOS = ['ingest', 'limits', 'connections', 'auth', 'commands', 'console'] as const;
 
 let args: ReturnType<typeof parseBenchArgs>;
 try {
@@ -51,6 +52,14 @@ const run: Record<(typeof SCENARIOS)[number], () => Promise<Record<string, unkno
       concurrency: 100,
       subscribe: true,
       settleSeconds: args.quick ? 1 : 3,
+    }),
+  auth: () =>
+    runAuthConnects({
+      brokers,
+      devices: args.quick ? 300 : 3_000,
+      legacyDevices: args.quick ? 20 : 100,
+      concurrency: 100,
+      rounds: args.quick ? 1 : 3,
     }),
   commands: async () => ({
     ...(await runCommandsBench({ brokers, count: commandCount })),

@@ -8,6 +8,14 @@ function fail(message: string): never {
   throw new ConfigError([{ setting: CONFIG_FILE_ENV, message: `${CONFIG_FILE_ENV}: ${message}` }]);
 }
 
+// V8 quotes the text around an unexpected token (`Unexpected token 'x', "{"token": x..." is not
+// valid JSON`), which may be a secret the file holds; positions and the token's kind stay.
+function withoutQuotedText(message: string): string {
+  return message
+    .replace(/^(Unexpected token) .*? is not valid JSON$/s, '$1')
+    .replace(/, ".*" is not valid JSON$/s, '');
+}
+
 /** Reads the JSON config file; its shape is checked with everything else by the schema. */
 export function readConfigFile(path: string): Record<string, unknown> {
   if (path === '') fail('expected a path to a JSON file, got ""');
@@ -23,7 +31,9 @@ export function readConfigFile(path: string): Record<string, unknown> {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    fail(`${absolute} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    fail(
+      `${absolute} is not valid JSON: ${withoutQuotedText(err instanceof Error ? err.message : String(err))}`,
+    );
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     fail(`${absolute} must contain a JSON object of sections such as {"mqtt": {"port": 1883}}`);

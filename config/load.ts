@@ -93,6 +93,9 @@ function describeIssues(
   return out;
 }
 
+// Configuration errors reach terminals, CI logs and supervisors' logs: a secret is named, never shown.
+const SECRET_NOT_SHOWN = 'a value that is not shown (secret)';
+
 function got(
   setting: Setting,
   fromEnv: ReadonlyMap<string, EnvValue>,
@@ -100,7 +103,8 @@ function got(
   inFile: string,
 ): string {
   const envValue = fromEnv.get(setting.path);
-  if (envValue !== undefined) return JSON.stringify(envValue.raw);
+  if (envValue !== undefined) return setting.secret ? SECRET_NOT_SHOWN : JSON.stringify(envValue.raw);
+  if (setting.secret) return `${SECRET_NOT_SHOWN} in ${inFile}`;
   const section = file[setting.section];
   const value = isPlainObject(section) ? section[setting.key] : undefined;
   const shown = JSON.stringify(value) ?? String(value);

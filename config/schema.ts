@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { gatewayIdSchema } from '../contracts/gateway-id.js';
+import { DEFAULT_JSON_LIMITS } from '../contracts/json-limits.js';
 import { topicPrefixSchema } from '../contracts/kafka-topics.js';
 import { fromSchema, hostPortList, influxUrl, integer, oneOf, port, text } from './kinds.js';
 import { setting, settingRegistry, type SettingMeta } from './setting.js';
@@ -109,6 +110,39 @@ const gateway = section({
     default: 65_536,
     description: 'largest MQTT payload a device may publish',
   }),
+  // In base64 (+33%) it must fit the dead-letter topic's max.message.bytes; it is cut further if not.
+  deadLetterMaxPayloadBytes: setting(integer(0, 16 * MIB, 'bytes'), {
+    env: 'GATEWAY_DEAD_LETTER_MAX_PAYLOAD_BYTES',
+    default: 64 * 1024,
+    description:
+      'payload bytes a dead letter keeps of a refused message; it always records the whole size and SHA-256',
+  }),
+  // At least 3: a batch of telemetry is an array of readings, each holding a metrics object.
+  jsonMaxDepth: setting(integer(3, 256), {
+    env: 'GATEWAY_JSON_MAX_DEPTH',
+    default: DEFAULT_JSON_LIMITS.maxDepth,
+    description: 'deepest nesting of objects and arrays in a device payload, checked before it is parsed',
+  }),
+  jsonMaxNodes: setting(integer(1, 1_000_000), {
+    env: 'GATEWAY_JSON_MAX_NODES',
+    default: DEFAULT_JSON_LIMITS.maxNodes,
+    description: 'most JSON values (objects, arrays, scalars) in one device payload',
+  }),
+  jsonMaxArrayLength: setting(integer(1, 1_000_000), {
+    env: 'GATEWAY_JSON_MAX_ARRAY_LENGTH',
+    default: DEFAULT_JSON_LIMITS.maxArrayLength,
+    description: 'most items in one JSON array of a device payload',
+  }),
+  jsonMaxStringLength: setting(integer(1, 16 * MIB, 'characters'), {
+    env: 'GATEWAY_JSON_MAX_STRING_LENGTH',
+    default: DEFAULT_JSON_LIMITS.maxStringLength,
+    description: 'longest JSON string value in a device payload',
+  }),
+  jsonMaxKeyLength: setting(integer(1, 65_536, 'characters'), {
+    env: 'GATEWAY_JSON_MAX_KEY_LENGTH',
+    default: DEFAULT_JSON_LIMITS.maxKeyLength,
+    description: 'longest JSON object key in a device payload',
+  }),
   lingerMs: setting(integer(0, 1000, MS), {
     env: 'GATEWAY_LINGER_MS',
     default: 5,
@@ -131,8 +165,24 @@ const gateway = section({
   }),
   connectTimeoutMs: setting(integer(100, 600_000, MS), {
     env: 'GATEWAY_CONNECT_TIMEOUT_MS',
-    default: 30_000,
-    description: 'time a new connection has to send MQTT CONNECT',
+    default: 10_000,
+    description: 'time a new connection has to send MQTT CONNECT; it is closed otherwise',
+  }),
+  handshakeTimeoutMs: setting(integer(100, 600_000, MS), {
+    env: 'GATEWAY_HANDSHAKE_TIMEOUT_MS',
+    default: 10_000,
+    description: 'time a TLS handshake, or the HTTP request that opens MQTT over WebSocket, may take',
+  }),
+  maxPendingConnectionsPerAddress: setting(integer(1, 10_000_000), {
+    env: 'GATEWAY_MAX_PENDING_CONNECTIONS_PER_ADDRESS',
+    default: 1000,
+    description:
+      'connections from one address that have not yet completed CONNECT; raise it for large fleets behind one NAT',
+  }),
+  maxOpenCommandsPerDevice: setting(integer(1, 1_000_000), {
+    env: 'GATEWAY_MAX_OPEN_COMMANDS_PER_DEVICE',
+    default: 1000,
+    description: 'commands not yet finished a gateway keeps for one device; more are ignored and counted',
   }),
   drainTimeoutMs: setting(integer(100, 600_000, MS), {
     env: 'GATEWAY_DRAIN_TIMEOUT_MS',
@@ -163,13 +213,16 @@ const gateway = section({
   connectsPerClientPerMinute: setting(integer(1, 100_000), {
     env: 'GATEWAY_CONNECTS_PER_CLIENT_PER_MINUTE',
     default: 30,
-    description: 'CONNECT attempts accepted per minute for one client id',
+    description:
+      'successful logins per minute for one client id (a burst of this many); more get CONNACK 3. ' +
+      'Failed attempts spend nothing, so only the holder of the secret can use it up',
   }),
   failedLoginsPerClientPerMinute: setting(integer(1, 100_000), {
     env: 'GATEWAY_FAILED_LOGINS_PER_CLIENT_PER_MINUTE',
     default: 5,
     description:
-      'failed logins for one client id before further attempts are refused for the rest of the minute',
+      'wrong secrets per minute for one client id checked against a legacy scrypt hash; beyond, ' +
+      'its logins that would need scrypt get CONNACK 3. No effect on sha256 hashes: failures never lock an id out',
   }),
 });
 

@@ -11,7 +11,7 @@ export interface SettingMeta {
   envType: EnvType;
   /** Absent for optional settings. */
   default?: unknown;
-  /** Redact in logs and generated docs. */
+  /** Never shown: not in logs, generated docs or configuration error messages. */
   secret: boolean;
 }
 

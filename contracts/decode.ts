@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { DEFAULT_JSON_LIMITS, checkJsonDepth, checkJsonValue, type JsonLimits } from './json-limits.js';
 
 export type DecodeResult<T> =
   { ok: true; value: T } | { ok: false; code: 'invalid_json' | 'invalid_payload'; reason: string };
@@ -9,8 +10,15 @@ const MAX_ISSUES_IN_REASON = 3;
 // RFC 8259 JSON is UTF-8; decoding strictly keeps mangled bytes from becoming U+FFFD text.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Parses JSON bytes and validates them. Never throws: bad input is a value with a reason. */
-export function decodeJson<T>(schema: z.ZodType<T>, bytes: Buffer | string): DecodeResult<T> {
+/**
+ * Parses JSON bytes and validates them. Never throws: bad input is a value with a reason. A document
+ * beyond `limits` is `invalid_payload`; one nested too deep is refused before it is parsed.
+ */
+export function decodeJson<T>(
+  schema: z.ZodType<T>,
+  bytes: Buffer | string,
+  limits: JsonLimits = DEFAULT_JSON_LIMITS,
+): DecodeResult<T> {
   let text: string;
   try {
     text = typeof bytes === 'string' ? bytes : utf8.decode(bytes);
@@ -19,12 +27,18 @@ export function decodeJson<T>(schema: z.ZodType<T>, bytes: Buffer | string): Dec
   }
   if (text.trim() === '') return { ok: false, code: 'invalid_json', reason: 'payload is empty' };
 
+  const depth = checkJsonDepth(text, limits.maxDepth);
+  if (!depth.ok) return { ok: false, code: 'invalid_payload', reason: clip(depth.reason) };
+
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     return { ok: false, code: 'invalid_json', reason: clip(`not JSON: ${messageOf(err)}`) };
   }
+
+  const shape = checkJsonValue(json, limits);
+  if (!shape.ok) return { ok: false, code: 'invalid_payload', reason: clip(shape.reason) };
 
   try {
     const result = schema.safeParse(json);
@@ -49,6 +63,11 @@ function describeIssue(issue: z.core.$ZodIssue, base: readonly PropertyKey[]): s
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const branch = deepestBranch(issue.errors);
     const first = branch[0];
+    if (first !== undefined) return describeIssue(first, path);
+  }
+  // zod's own message for a record key is only "Invalid key in record"; the key schema says why.
+  if (issue.code === 'invalid_key') {
+    const first = issue.issues[0];
     if (first !== undefined) return describeIssue(first, path);
   }
   return `${formatPath(path)}: ${issue.message}`;

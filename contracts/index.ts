@@ -3,6 +3,7 @@ export * from './console-protocol.js';
 export * from './decode.js';
 export * from './device-id.js';
 export * from './gateway-id.js';
+export * from './json-limits.js';
 export * from './kafka-headers.js';
 export * from './kafka-topics.js';
 export * from './kafka-values.js';

@@ -116,16 +116,55 @@ export const deadLetterRecordSchema = z.object({
   clientId: z.string().max(256).optional(),
   payloadBase64: z.base64(),
   at: timestampMsSchema,
+  // Optional, so dead letters written before payloads were truncated still parse.
+  /** Size of the whole refused payload; `payloadBase64` may hold only its first bytes. */
+  payloadBytes: z.number().int().nonnegative().optional(),
+  /** SHA-256 of the whole refused payload, lowercase hex. */
+  payloadSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  /** True when `payloadBase64` holds only the first bytes of the payload. */
+  payloadTruncated: z.boolean().optional(),
 });
 export type DeadLetterRecord = z.infer<typeof deadLetterRecordSchema>;
 
-/** `scrypt$N$r$p$saltB64$hashB64`: parameters travel with the hash so they can be raised later. */
+/**
+ * `sha256$saltB64$hashB64`, what the hub writes; or the legacy `scrypt$N$r$p$saltB64$hashB64`,
+ * valid until the hub rotates or re-provisions that secret.
+ */
 export const SECRET_HASH_PATTERN =
-  /^scrypt\$[1-9]\d{0,9}\$[1-9]\d{0,3}\$[1-9]\d{0,3}\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/;
+  /^(?:sha256|scrypt\$[1-9]\d{0,6}\$[1-9]\d{0,6}\$[1-9]\d{0,6})\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/;
+
+// Every login against a legacy hash runs scrypt with the parameters the record names, so a record
+// may not ask for more than twice the work of the hub's old default (N=2^14, r=8, p=1: N·r·p = 2^17);
+// memory (128·N·r bytes) then stays under 32 MiB.
+export const SCRYPT_MAX_COST = 2 ** 18;
+
+export function scryptParamsAllowed(N: number, r: number, p: number): boolean {
+  return (
+    [N, r, p].every((v) => Number.isSafeInteger(v) && v >= 1) &&
+    N * r * p <= SCRYPT_MAX_COST &&
+    N >= 2 &&
+    (N & (N - 1)) === 0
+  );
+}
+
+function secretHashWithinLimits(hash: string): boolean {
+  if (!hash.startsWith('scrypt$')) return true;
+  const [, N, r, p] = hash.split('$');
+  return scryptParamsAllowed(Number(N), Number(r), Number(p));
+}
 
 export const deviceRegistryRecordSchema = z.object({
   deviceId: deviceIdSchema,
-  secretHash: z.string().regex(SECRET_HASH_PATTERN, 'secretHash must look like scrypt$N$r$p$saltB64$hashB64'),
+  secretHash: z
+    .string()
+    .regex(
+      SECRET_HASH_PATTERN,
+      'secretHash must look like sha256$saltB64$hashB64 or scrypt$N$r$p$saltB64$hashB64',
+    )
+    .refine(secretHashWithinLimits, 'scrypt parameters ask for more than N·r·p = 2^18'),
   createdAt: timestampMsSchema,
   attributes: jsonObjectSchema.default({}),
 });

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Partitioners, type Producer } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import type { Aedes, Client } from 'aedes';
 import { kafkaTopicNames } from '../contracts/index.js';
 import type { Config } from '../config/index.js';
@@ -7,12 +7,16 @@ import type { Logger } from '../common/logger.js';
 import { createKafka } from '../common/kafka/client.js';
 import { producerSink } from '../common/kafka/producer-sink.js';
 import { RecordBatcher } from '../common/kafka/record-batcher.js';
+import { DEFAULT_MAX_REQUEST_BYTES, batchBytesFor, readRecordLimits } from '../common/kafka/record-limits.js';
+import { RenewableProducer } from '../common/kafka/renewable-producer.js';
 import { ensureTopics } from '../common/kafka/topics.js';
 import { retryKafkaStartup } from '../common/kafka/startup-retry.js';
 import type { DeviceAuthenticator } from './auth/authenticator.js';
 import { OpenAuthenticator } from './auth/open-authenticator.js';
 import { RegistryAuthenticator } from './auth/registry-authenticator.js';
 import { TokenBuckets } from './auth/token-buckets.js';
+import { LegacyScryptVerifier } from './auth/legacy-scrypt.js';
+import { RefusalLog, withRefusalLog } from './auth/refusal-log.js';
 import { DeviceRegistryView } from '../common/registry/device-registry.js';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +31,9 @@ import {
   type ListenerPolicy,
 } from './listeners.js';
 import { GatewayMetrics } from './metrics.js';
+import { Boundary } from './safety/boundary.js';
+import { PendingConnections } from './admission/pending-connections.js';
+import { connectPacketLimit } from './broker/connect-policy.js';
 import { PresenceTracker } from './presence.js';
 import { PresenceFollower } from './presence-follower.js';
 import { CommandFeed } from '../common/kafka/command-feed.js';
@@ -69,6 +76,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const log = logger.child({ gatewayId });
   const topics = kafkaTopicNames(config.kafka.topicPrefix);
   const metrics = new GatewayMetrics(gatewayId);
+  const boundary = new Boundary(metrics.internalErrors, log);
   const tls = await readTls(config);
 
   const kafka = createKafka(
@@ -98,6 +106,23 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     log,
   );
   if (created.length > 0) log.info({ topics: created }, 'created Kafka topics');
+  // The cluster may take smaller records than Kafka's default; what does not fit is refused here.
+  const limits = await retryKafkaStartup(
+    'reading record size limits',
+    async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        return await readRecordLimits(admin, Object.values(topics), {
+          maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
+          onFallback: (what, error) => log.warn({ err: error }, `could not read ${what}; using a fallback`),
+        });
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    log,
+  );
 
   // Devices are refused until the registry is loaded: listeners open only after this.
   let registry: DeviceRegistryView | undefined;
@@ -110,25 +135,52 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       topics.devices,
       `${config.kafka.topicPrefix}.gateway-registry.${gatewayId}.${randomBytes(4).toString('hex')}`,
       log.child({ component: 'registry' }),
+      metrics.kafkaConsumers,
     );
     await registry.start();
-    const failedLogins = new TokenBuckets(
-      config.gateway.failedLoginsPerClientPerMinute,
-      config.gateway.failedLoginsPerClientPerMinute / 60,
-    );
-    authenticator = new RegistryAuthenticator(registry, failedLogins);
+    const legacy = registry.list().filter((r) => r.secretHash.startsWith('scrypt$')).length;
+    if (legacy > 0) {
+      log.warn(
+        { devices: legacy },
+        'devices with legacy scrypt secret hashes: their logins cost scrypt and a flood of wrong ' +
+          'secrets can delay them; rotate their secrets (npm run devices -- rotate ID)',
+      );
+    }
+    const failedLogins = config.gateway.failedLoginsPerClientPerMinute;
+    authenticator = new RegistryAuthenticator(registry, {
+      legacy: new LegacyScryptVerifier({
+        failuresPerClient: new TokenBuckets(failedLogins, failedLogins / 60),
+      }),
+    });
   }
-  const connectsPerClient = new TokenBuckets(
+  const refusals = new RefusalLog(log.child({ component: 'auth' }));
+  authenticator = withRefusalLog(authenticator, refusals);
+  // Spent only by CONNECTs that proved the secret (the broker's authenticate hook asks after
+  // authentication): it stops a reconnect loop or two clones of a device taking turns, and nobody
+  // without the secret can use it up.
+  const connectBuckets = new TokenBuckets(
     config.gateway.connectsPerClientPerMinute,
     config.gateway.connectsPerClientPerMinute / 60,
   );
+  const connectsPerClient = {
+    take(clientId: string): boolean {
+      if (connectBuckets.take(clientId)) return true;
+      refusals.refused(clientId, 'too many connects for this client id');
+      return false;
+    },
+  };
 
-  const producer: Producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const producer = new RenewableProducer(
+    () =>
+      kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      }),
+    () =>
+      log.warn('replaced the Kafka producer: a refused batch left its sequence numbers behind the broker'),
+  );
   let kafkaState: 'connected' | 'disconnected' | 'failing' = 'disconnected';
   let lastSendError: string | undefined;
   producer.on(producer.events.CONNECT, () => (kafkaState = 'connected'));
@@ -141,8 +193,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     {
       lingerMs: config.gateway.lingerMs,
       maxBatchRecords: config.gateway.maxBatchRecords,
-      // Under Kafka's default 1 MiB request limit, with room for the batch framing.
-      maxBatchBytes: 900_000,
+      // Under the request limit and every topic's max.message.bytes, with room for the framing.
+      maxBatchBytes: batchBytesFor(
+        [topics.telemetry, topics.events, topics.presence, topics.commandStatus, topics.deadLetter],
+        limits,
+        900_000,
+      ),
+      limits,
       maxBestEffortBytes: config.gateway.qos0BufferBytes,
       retryBackoff: { initialMs: 100, maxMs: 5_000, factor: 2, jitter: 0.2 },
     },
@@ -165,6 +222,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
         log.warn({ err: lastSendError, attempt, retryInMs }, 'Kafka send failed; retrying');
       },
       onQueuedBytes: (bytes) => metrics.bytesInFlight.set(bytes),
+      onRejected: (record, error) => {
+        metrics.recordsRejected.inc({ topic: record.topic, reason: error.reason });
+        log.warn(
+          { topic: record.topic, key: record.key, err: error.message },
+          'Kafka record rejected for good',
+        );
+      },
     },
   );
 
@@ -177,27 +241,43 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       connectTimeoutMs: config.gateway.connectTimeoutMs,
       drainTimeoutMs: config.gateway.drainTimeoutMs,
       keepaliveLimitS: 3600,
+      deadLetter: { maxPayloadBytes: config.gateway.deadLetterMaxPayloadBytes, limits },
+      jsonLimits: {
+        maxDepth: config.gateway.jsonMaxDepth,
+        maxNodes: config.gateway.jsonMaxNodes,
+        maxArrayLength: config.gateway.jsonMaxArrayLength,
+        maxStringLength: config.gateway.jsonMaxStringLength,
+        maxKeyLength: config.gateway.jsonMaxKeyLength,
+      },
     },
     {
       batcher,
       authenticator,
       metrics,
       logger: log.child({ component: 'broker' }),
+      boundary,
       admitConnect: (clientId) => connectsPerClient.take(clientId),
       commands: {
         knows: (deviceId, commandId) => downlink.knows(deviceId, commandId),
         finished: (status) => downlink.finished(status),
+        mayForward: (topic, payload) => downlink.mayForward(topic, payload),
       },
     },
   );
-  registry?.on('change', (deviceId, record, previous) => {
-    const client = brokerClients(broker)[deviceId];
-    if (!client) return;
-    if (record === null || record.secretHash !== previous?.secretHash) {
-      log.info({ deviceId, reason: record === null ? 'deleted' : 'secret rotated' }, 'disconnecting device');
-      client.close();
-    }
-  });
+  registry?.on(
+    'change',
+    boundary.guard('registry_change', (deviceId, record, previous) => {
+      const client = brokerClients(broker)[deviceId];
+      if (!client) return;
+      if (record === null || record.secretHash !== previous?.secretHash) {
+        log.info(
+          { deviceId, reason: record === null ? 'deleted' : 'secret rotated' },
+          'disconnecting device',
+        );
+        client.close();
+      }
+    }),
+  );
   const downlink: Downlink = new Downlink(
     broker,
     new CommandFeed(
@@ -205,9 +285,16 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       topics,
       `${config.kafka.topicPrefix}.gateway-commands.${gatewayId}.${randomBytes(4).toString('hex')}`,
       log.child({ component: 'command-feed' }),
+      metrics.kafkaConsumers,
     ),
     batcher,
-    { gatewayId, topics, historyMs: config.commands.maxTtlMs },
+    {
+      gatewayId,
+      topics,
+      historyMs: config.commands.maxTtlMs,
+      maxOpenCommandsPerDevice: config.gateway.maxOpenCommandsPerDevice,
+      onCommandDropped: () => metrics.rejections.inc({ reason: 'too_many_open_commands' }),
+    },
     log.child({ component: 'downlink' }),
   );
   await downlink.start();
@@ -216,6 +303,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     topics.presence,
     `${config.kafka.topicPrefix}.gateway-presence.${gatewayId}.${randomBytes(4).toString('hex')}`,
     gatewayId,
+    metrics.kafkaConsumers,
+    log.child({ component: 'presence-follower' }),
   );
   await presenceFollower.start();
   const presence = new PresenceTracker(
@@ -237,6 +326,16 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     host: config.mqtt.host,
     maxConnections: config.gateway.maxConnections,
     maxPacketBytes: config.gateway.maxPacketBytes,
+    connectMaxBytes: Math.min(
+      config.gateway.maxPacketBytes,
+      connectPacketLimit(config.gateway.maxPayloadBytes),
+    ),
+    handshakeTimeoutMs: config.gateway.handshakeTimeoutMs,
+    pending: new PendingConnections(config.gateway.maxPendingConnectionsPerAddress),
+    onRefused: (reason, error) => {
+      metrics.connectionsRefused.inc({ reason });
+      if (reason === 'socket_handler_failed') boundary.failed('socket_handler', error);
+    },
     admit: (address) => {
       if (
         broker.connectedClients >= config.gateway.maxConnections ||
@@ -264,16 +363,23 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const ops: OpsServer = await startOpsServer(
     config.gateway.httpPort,
     config.mqtt.host,
-    () => ({
-      healthy: kafkaState === 'connected' && !broker.closed,
-      gatewayId,
-      deviceAuth: config.auth.device,
-      ...(registry ? { registry: { loaded: registry.isLoaded, devices: registry.size } } : {}),
-      kafka: { state: kafkaState, ...(lastSendError ? { lastError: lastSendError } : {}) },
-      connections: broker.connectedClients,
-      queuedRecords: batcher.recordsQueued,
-      queuedBytes: batcher.bytesQueued,
-    }),
+    () => {
+      const consumers = metrics.kafkaConsumers.report();
+      return {
+        healthy: kafkaState === 'connected' && !broker.closed && consumers.healthy,
+        gatewayId,
+        deviceAuth: config.auth.device,
+        ...(registry ? { registry: { loaded: registry.isLoaded, devices: registry.size } } : {}),
+        kafka: {
+          state: kafkaState,
+          ...(lastSendError ? { lastError: lastSendError } : {}),
+          consumers: consumers.consumers,
+        },
+        connections: broker.connectedClients,
+        queuedRecords: batcher.recordsQueued,
+        queuedBytes: batcher.bytesQueued,
+      };
+    },
     metrics.registry,
   );
 

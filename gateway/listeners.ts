@@ -15,7 +15,13 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import { GuardedConnection, PacketTooLargeError } from './broker/packet-size-guard.js';
+import type { Client } from 'aedes';
+import type { PendingConnections } from './admission/pending-connections.js';
+import {
+  FirstPacketNotConnectError,
+  GuardedConnection,
+  PacketTooLargeError,
+} from './broker/packet-size-guard.js';
 
 export interface Listener {
   name: string;
@@ -24,13 +30,28 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+export type RefusedConnection =
+  | 'pending_per_address'
+  | 'first_packet_not_connect'
+  | 'connect_too_large'
+  | 'tls_handshake_failed'
+  | 'http_request_failed'
+  | 'socket_handler_failed';
+
 export interface ListenerPolicy {
   host: string;
   maxConnections: number;
   maxPacketBytes: number;
-  /** False refuses the connection before any MQTT is read (per-address rate limit). */
+  /** The largest first packet: a CONNECT carrying the largest Will a device may have. */
+  connectMaxBytes: number;
+  /** Time a TLS handshake, or the HTTP request that upgrades to WebSocket, may take. */
+  handshakeTimeoutMs: number;
+  /** False refuses the connection before any MQTT is read (per-address rate limit, connection cap). */
   admit(remoteAddress: string | undefined): boolean;
+  /** Connections not yet authenticated, capped per address. */
+  pending: PendingConnections;
   onOversizedPacket(): void;
+  onRefused(reason: RefusedConnection, error?: unknown): void;
 }
 
 export interface TlsMaterial {
@@ -53,21 +74,66 @@ function closeServer(server: TcpServer | HttpServer): Promise<void> {
 }
 
 /** The MQTT byte stream aedes reads, with oversized packets cut off before they are buffered. */
-function guarded(stream: Duplex, policy: ListenerPolicy): Duplex {
-  const connection = new GuardedConnection(stream, policy.maxPacketBytes);
+function guarded(stream: Duplex, policy: ListenerPolicy): GuardedConnection {
+  const connection = new GuardedConnection(stream, policy.maxPacketBytes, {
+    maxBytes: policy.connectMaxBytes,
+  });
   connection.once('error', (error) => {
-    if (error instanceof PacketTooLargeError) policy.onOversizedPacket();
+    if (error instanceof FirstPacketNotConnectError) policy.onRefused('first_packet_not_connect');
+    else if (error instanceof PacketTooLargeError) {
+      if (error.limit === policy.connectMaxBytes && error.limit !== policy.maxPacketBytes)
+        policy.onRefused('connect_too_large');
+      else policy.onOversizedPacket();
+    }
   });
   return connection;
 }
 
-function handleSocket(broker: Aedes, policy: ListenerPolicy, socket: Socket): void {
-  if (!policy.admit(socket.remoteAddress)) {
-    socket.destroy();
-    return;
+/**
+ * Hands a device's stream to aedes once it is admitted, counting it as pending until its CONNECT
+ * is accepted. Returns false when the stream was refused (the caller closes it).
+ */
+function handOver(
+  broker: Aedes,
+  policy: ListenerPolicy,
+  stream: Duplex,
+  address: string | undefined,
+  request?: IncomingMessage,
+): boolean {
+  const release = policy.pending.admit(address ?? 'unknown');
+  if (!release) {
+    policy.onRefused('pending_per_address');
+    return false;
   }
-  socket.setNoDelay(true);
-  broker.handle(guarded(socket, policy));
+  const connection = guarded(stream, policy);
+  connection.once('close', release);
+  const client = broker.handle(connection, request) as Client & NodeJS.EventEmitter;
+  client.once('connected', release);
+  return true;
+}
+
+function handleSocket(broker: Aedes, policy: ListenerPolicy, socket: Socket): void {
+  try {
+    if (!policy.admit(socket.remoteAddress)) {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    if (!handOver(broker, policy, socket, socket.remoteAddress)) socket.destroy();
+  } catch (error) {
+    policy.onRefused('socket_handler_failed', error);
+    socket.destroy();
+  }
+}
+
+/** HTTP servers carrying MQTT over WebSocket: a slow or malformed upgrade request is cut off. */
+function limitRequests(http: HttpServer, policy: ListenerPolicy): void {
+  http.headersTimeout = policy.handshakeTimeoutMs;
+  http.requestTimeout = policy.handshakeTimeoutMs;
+  http.on('clientError', (error: Error, socket: Duplex) => {
+    policy.onRefused('http_request_failed', error);
+    socket.destroy();
+  });
 }
 
 function attachWebSocket(broker: Aedes, policy: ListenerPolicy, server: HttpServer): WebSocketServer {
@@ -78,9 +144,14 @@ function attachWebSocket(broker: Aedes, policy: ListenerPolicy, server: HttpServ
     verifyClient: (info: { req: IncomingMessage }) => policy.admit(info.req.socket.remoteAddress),
   });
   wss.on('connection', (ws, request) => {
-    const stream = createWebSocketStream(ws);
-    stream.on('error', () => ws.terminate());
-    broker.handle(guarded(stream, policy), request);
+    try {
+      const stream = createWebSocketStream(ws);
+      stream.on('error', () => ws.terminate());
+      if (!handOver(broker, policy, stream, request.socket.remoteAddress, request)) ws.terminate();
+    } catch (error) {
+      policy.onRefused('socket_handler_failed', error);
+      ws.terminate();
+    }
   });
   return wss;
 }
@@ -92,6 +163,7 @@ async function webSocketListener(
   http: HttpServer,
   port: number,
 ): Promise<Listener> {
+  limitRequests(http, policy);
   const wss = attachWebSocket(broker, policy, http);
   await listen(http, port, policy.host);
   return {
@@ -126,9 +198,11 @@ export async function listenMqttTls(
   policy: ListenerPolicy,
   tls: TlsMaterial,
 ): Promise<Listener> {
-  const server = createTlsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, (socket) =>
-    handleSocket(broker, policy, socket),
+  const server = createTlsServer(
+    { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', handshakeTimeout: policy.handshakeTimeoutMs },
+    (socket) => handleSocket(broker, policy, socket),
   );
+  server.on('tlsClientError', (error) => policy.onRefused('tls_handshake_failed', error));
   server.maxConnections = policy.maxConnections;
   await listen(server, port, policy.host);
   return {
@@ -150,7 +224,11 @@ export function listenMqttSecureWebSocket(
   policy: ListenerPolicy,
   tls: TlsMaterial,
 ): Promise<Listener> {
-  const https = createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, upgradeOnly);
+  const https = createHttpsServer(
+    { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2', handshakeTimeout: policy.handshakeTimeoutMs },
+    upgradeOnly,
+  );
+  https.on('tlsClientError', (error) => policy.onRefused('tls_handshake_failed', error));
   https.maxConnections = policy.maxConnections;
   return webSocketListener('mqtt-wss', broker, policy, https, port);
 }

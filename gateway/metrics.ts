@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { KafkaConsumerMonitor } from '../common/kafka/consumer-monitor.js';
 
 /** Every metric the gateway exposes on /metrics, in one registry per process. */
 export class GatewayMetrics {
@@ -43,6 +44,18 @@ export class GatewayMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly internalErrors = new Counter({
+    name: 'gateway_internal_errors_total',
+    help: 'Exceptions caught at a boundary (aedes hook, broker event, socket, timer, consumer handler), by boundary',
+    labelNames: ['boundary'] as const,
+    registers: [this.registry],
+  });
+  readonly connectionsRefused = new Counter({
+    name: 'gateway_connections_refused_total',
+    help: 'Connections closed before or at CONNECT by a limit, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly dropped = new Counter({
     name: 'gateway_qos0_dropped_total',
     help: 'QoS 0 records dropped because the buffer towards Kafka was full',
@@ -65,6 +78,12 @@ export class GatewayMetrics {
     help: 'Batched sends that failed and were retried',
     registers: [this.registry],
   });
+  readonly recordsRejected = new Counter({
+    name: 'gateway_kafka_records_rejected_total',
+    help: 'Records Kafka will never take (too large, or refused for good), by topic and reason; not retried',
+    labelNames: ['topic', 'reason'] as const,
+    registers: [this.registry],
+  });
   readonly bytesInFlight = new Gauge({
     name: 'gateway_bytes_in_flight',
     help: 'Bytes queued for or awaiting acknowledgement from Kafka',
@@ -75,6 +94,8 @@ export class GatewayMetrics {
     help: '1 when the producer is connected and its last send succeeded',
     registers: [this.registry],
   });
+  /** gateway_kafka_records_skipped_total, gateway_kafka_consumer_restarts_total, gateway_kafka_consumer_up. */
+  readonly kafkaConsumers = new KafkaConsumerMonitor('gateway', this.registry);
 
   constructor(gatewayId: string) {
     this.registry.setDefaultLabels({ gateway: gatewayId });

@@ -1,5 +1,8 @@
-import type { Consumer, Kafka } from 'kafkajs';
-import { presenceRecordSchema } from '../contracts/index.js';
+import type { Kafka } from 'kafkajs';
+import { decodeJson, presenceRecordSchema } from '../contracts/index.js';
+import type { Logger } from '../common/logger.js';
+import type { ConsumerMonitor } from '../common/kafka/consumer-monitor.js';
+import { SupervisedConsumer } from '../common/kafka/supervised-consumer.js';
 
 /**
  * Follows `iot.presence` from now on and remembers when each device last connected to another
@@ -9,40 +12,39 @@ import { presenceRecordSchema } from '../contracts/index.js';
  */
 export class PresenceFollower {
   private readonly elsewhere = new Map<string, number>();
-  private consumer: Consumer | undefined;
+  private readonly consumer: SupervisedConsumer;
 
   constructor(
-    private readonly kafka: Kafka,
-    private readonly topic: string,
-    private readonly groupId: string,
+    kafka: Kafka,
+    topic: string,
+    groupId: string,
     private readonly gatewayId: string,
-  ) {}
-
-  async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 100 });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.topic, fromBeginning: false });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: ({ message }) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(message.value?.toString() ?? 'null');
-        } catch {
-          return Promise.resolve();
-        }
-        const parsed = presenceRecordSchema.safeParse(json);
-        if (
-          parsed.success &&
-          parsed.data.status === 'connected' &&
-          parsed.data.gatewayId !== this.gatewayId
-        ) {
-          this.elsewhere.set(parsed.data.deviceId, parsed.data.at);
-        }
-        return Promise.resolve();
+    monitor: ConsumerMonitor,
+    logger: Logger,
+  ) {
+    this.consumer = new SupervisedConsumer({
+      name: 'presence',
+      create: (config) => kafka.consumer(config),
+      config: { groupId, maxWaitTimeInMs: 100 },
+      subscription: { topics: [topic], fromBeginning: false },
+      run: { autoCommit: false },
+      consume: {
+        eachRecord: ({ topic: from, message }) => {
+          if (message.value === null) return monitor.skipped(from, 'no_value');
+          const parsed = decodeJson(presenceRecordSchema, message.value ?? 'null');
+          if (!parsed.ok) return monitor.skipped(from, parsed.code);
+          if (parsed.value.status === 'connected' && parsed.value.gatewayId !== this.gatewayId) {
+            this.elsewhere.set(parsed.value.deviceId, parsed.value.at);
+          }
+        },
       },
+      monitor,
+      logger,
     });
+  }
+
+  start(): Promise<void> {
+    return this.consumer.start();
   }
 
   /** Whether the device connected to another gateway after `since` (ms). */
@@ -50,7 +52,7 @@ export class PresenceFollower {
     return (this.elsewhere.get(deviceId) ?? 0) > since;
   }
 
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+  stop(): Promise<void> {
+    return this.consumer.stop();
   }
 }

@@ -6,6 +6,12 @@ import { CONSOLE_PROTOCOL_VERSION, kafkaTopicNames } from '../contracts/index.js
 import type { Logger } from '../common/logger.js';
 import { createKafka } from '../common/kafka/client.js';
 import { ensureTopics } from '../common/kafka/topics.js';
+import { withRecordLimits } from '../common/kafka/checked-producer.js';
+import {
+  DEFAULT_MAX_REQUEST_BYTES,
+  readRecordLimits,
+  type RecordLimits,
+} from '../common/kafka/record-limits.js';
 import { DeviceRegistryView } from '../common/registry/device-registry.js';
 import { RegistryWriter } from '../common/registry/registry-writer.js';
 import { generateSecret, hashSecret } from '../common/registry/secrets.js';
@@ -47,7 +53,8 @@ async function closeAll(closers: Closer[], log: Logger): Promise<void> {
   }
 }
 
-async function bootstrapTopics(kafka: Kafka, config: Config, log: Logger): Promise<void> {
+/** Creates the topics and reads the record size each takes, which the hub's writes are checked against. */
+async function bootstrapTopics(kafka: Kafka, config: Config, log: Logger): Promise<RecordLimits> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -57,6 +64,10 @@ async function bootstrapTopics(kafka: Kafka, config: Config, log: Logger): Promi
       replicationFactor: config.kafka.replicationFactor,
     });
     if (created.length > 0) log.info({ topics: created }, 'created Kafka topics');
+    return await readRecordLimits(admin, Object.values(kafkaTopicNames(config.kafka.topicPrefix)), {
+      maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
+      onFallback: (what, error) => log.warn({ err: error }, `could not read ${what}; using a fallback`),
+    });
   } finally {
     await admin.disconnect();
   }
@@ -83,14 +94,19 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
       },
       log,
     );
-    await bootstrapTopics(kafka, config, log);
+    const limits = await bootstrapTopics(kafka, config, log);
 
-    const producer: Producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    // Everything the hub writes is bounded; a record that still does not fit fails loudly here.
+    const producer: Producer = withRecordLimits(
+      kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      }),
+      limits,
+      (misfit) => log.error({ misfit }, 'a record the hub built is too large for Kafka; not sent'),
+    );
     let producerConnected = false;
     const setProducerConnected = (connected: boolean): void => {
       producerConnected = connected;
@@ -108,6 +124,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
       topics.devices,
       `${config.kafka.topicPrefix}.hub-registry.${randomUUID()}`,
       log.child({ component: 'registry' }),
+      metrics.kafkaConsumers,
     );
     closers.push(() => registry.stop());
     await registry.start();
@@ -132,6 +149,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
       devices: registry,
       config,
       registry: metrics.registry,
+      consumerMonitor: metrics.kafkaConsumers,
       logger: log,
     });
     closers.push(() => commands.stop());
@@ -147,6 +165,7 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
       registry,
       store: new InfluxFleetStore(influx.influx, influx.database),
       metricsRegistry: metrics.registry,
+      consumerMonitor: metrics.kafkaConsumers,
       logger: log,
     });
     closers.push(() => fleet.stop());
@@ -167,17 +186,24 @@ export async function startHub(config: Config, log: Logger): Promise<RunningHub>
       logger: log,
       registry,
       metricsRegistry: metrics.registry,
+      consumerMonitor: metrics.kafkaConsumers,
     });
     closers.push(() => maintenance.stop());
 
-    const health = () => ({
-      healthy: producerConnected && registry.isLoaded,
-      kafka: { producer: producerConnected ? 'connected' : 'disconnected' },
-      registry: { loaded: registry.isLoaded, devices: registry.size },
-      commands: commands.health(),
-      fleet: { devices: fleet.state.size, online: fleet.state.onlineCount },
-      maintenance: maintenance.status(),
-    });
+    const health = () => {
+      const consumers = metrics.kafkaConsumers.report();
+      return {
+        healthy: producerConnected && registry.isLoaded && consumers.healthy,
+        kafka: {
+          producer: producerConnected ? 'connected' : 'disconnected',
+          consumers: consumers.consumers,
+        },
+        registry: { loaded: registry.isLoaded, devices: registry.size },
+        commands: commands.health(),
+        fleet: { devices: fleet.state.size, online: fleet.state.onlineCount },
+        maintenance: maintenance.status(),
+      };
+    };
     const routes: Route[] = [
       ...opsRoutes(health, metrics.registry),
       ...deviceRoutes(devices),

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { KafkaConsumerMonitor } from '../common/kafka/consumer-monitor.js';
 
 /** Every metric the hub exposes on /metrics, in one registry per process. */
 export class HubMetrics {
@@ -33,6 +34,8 @@ export class HubMetrics {
     help: '1 when the hub producer is connected',
     registers: [this.registry],
   });
+  /** hub_kafka_records_skipped_total, hub_kafka_consumer_restarts_total, hub_kafka_consumer_up. */
+  readonly kafkaConsumers = new KafkaConsumerMonitor('hub', this.registry);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

@@ -1,8 +1,9 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import {
   checkSchemaCompatible,
   commandRecordSchema,
   commandStatusRecordSchema,
+  decodeJson,
   HEADER_NAMES,
   SCHEMAS,
   type CommandRecord,
@@ -10,7 +11,9 @@ import {
 } from '../../contracts/index.js';
 import type { Logger } from '../logger.js';
 import { CatchUp, type PartitionEnd } from './catch-up.js';
+import { UNMONITORED, type ConsumerMonitor, type SkipReason } from './consumer-monitor.js';
 import { retryKafkaStartup } from './startup-retry.js';
+import { SupervisedConsumer } from './supervised-consumer.js';
 
 const FEED_IDLE_SETTLE_MS = 10_000;
 
@@ -25,13 +28,14 @@ export interface CommandFeedHandlers {
  * group, nothing committed): each gateway needs all of them to deliver to whichever devices it holds.
  */
 export class CommandFeed {
-  private consumer: Consumer | undefined;
+  private consumer: SupervisedConsumer | undefined;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly topics: { commands: string; commandStatus: string },
     private readonly groupId: string,
     private readonly logger: Logger,
+    private readonly monitor: ConsumerMonitor = UNMONITORED,
   ) {}
 
   /** Resolves once everything that existed at start (from `since`) has been handed to `handlers`. */
@@ -45,21 +49,27 @@ export class CommandFeed {
 
     const catchUp = new CatchUp(ends);
 
-    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 100 });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics: topicNames, fromBeginning: false });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: ({ topic, partition, message }) => {
-        this.handle(topic, message.value, message.headers?.[HEADER_NAMES.schema], handlers);
-        catchUp.read(topic, partition, message.offset);
-        return Promise.resolve();
+    this.consumer = new SupervisedConsumer({
+      name: 'commands',
+      create: (config) => this.kafka.consumer(config),
+      config: { groupId: this.groupId, maxWaitTimeInMs: 100 },
+      subscription: { topics: topicNames, fromBeginning: false },
+      run: { autoCommit: false },
+      consume: {
+        eachRecord: ({ topic, partition, message }) => {
+          try {
+            this.handle(topic, message.value, message.headers?.[HEADER_NAMES.schema], handlers);
+          } finally {
+            catchUp.read(topic, partition, message.offset);
+          }
+        },
       },
+      monitor: this.monitor,
+      logger: this.logger,
     });
     // admin.setOffsets on a fresh group waits seconds for its coordinator; seeking does not. A record
     // read before the seek takes effect is read again after it, which the handlers tolerate.
-    for (const start of starts) consumer.seek(start);
+    await this.consumer.start(starts);
     catchUp.settleWhenIdle(FEED_IDLE_SETTLE_MS, (pending) =>
       this.logger.warn({ partitions: pending }, 'command history end offsets never read; treating as loaded'),
     );
@@ -94,7 +104,18 @@ export class CommandFeed {
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+    await this.consumer?.stop();
+  }
+
+  private refuse(
+    topic: string,
+    code: SkipReason,
+    reason: string,
+    value: Buffer | null,
+    handlers: CommandFeedHandlers,
+  ): void {
+    this.monitor.skipped(topic, code);
+    handlers.onInvalid(topic, reason, value);
   }
 
   private handle(
@@ -108,22 +129,23 @@ export class CommandFeed {
       schemaHeader,
       isCommand ? SCHEMAS.commands : SCHEMAS.commandStatus,
     );
-    if (!compatible.ok) return handlers.onInvalid(topic, compatible.reason, value);
-    let json: unknown;
-    try {
-      json = JSON.parse(value?.toString() ?? 'null');
-    } catch {
-      return handlers.onInvalid(topic, 'value is not JSON', value);
-    }
+    if (!compatible.ok) return this.refuse(topic, 'schema_mismatch', compatible.reason, value, handlers);
+    // Bounded decoding: anyone who can write to the topic could send params nested 20,000 deep.
+    const bytes = value ?? 'null';
     if (isCommand) {
-      const parsed = commandRecordSchema.safeParse(json);
-      if (parsed.success) handlers.onCommand(parsed.data);
-      else handlers.onInvalid(topic, parsed.error.issues[0]?.message ?? 'invalid command', value);
+      const decoded = decodeJson(commandRecordSchema, bytes);
+      if (decoded.ok) handlers.onCommand(decoded.value);
+      else this.refuse(topic, decoded.code, decoded.reason, value, handlers);
     } else {
-      const parsed = commandStatusRecordSchema.safeParse(json);
+      const decoded = decodeJson(commandStatusRecordSchema, bytes);
       // Status records are written by this project's own processes; a bad one is logged, not re-published.
-      if (parsed.success) handlers.onStatus(parsed.data);
-      else this.logger.warn({ topic }, 'unreadable command status ignored');
+      if (decoded.ok) handlers.onStatus(decoded.value);
+      else if (decoded.code === 'invalid_json')
+        this.refuse(topic, decoded.code, decoded.reason, value, handlers);
+      else {
+        this.monitor.skipped(topic, decoded.code);
+        this.logger.warn({ topic }, 'unreadable command status ignored');
+      }
     }
   }
 }

@@ -1,4 +1,13 @@
 import { backoffDelay, sleep, type BackoffOptions } from '../retry.js';
+import { RecordRejectedError, classifyProduceError, type ProduceDisposition } from './errors.js';
+import {
+  describeMisfit,
+  encodedRecordBytes,
+  firstMisfit,
+  misfitOf,
+  type RecordLimits,
+  type RecordMisfit,
+} from './record-limits.js';
 
 export interface OutRecord {
   topic: string;
@@ -19,6 +28,8 @@ export interface BatcherOptions {
   /** QoS 0 records beyond this many queued bytes are dropped rather than queued. */
   maxBestEffortBytes: number;
   retryBackoff: BackoffOptions;
+  /** Records that can never fit these limits are refused when queued (`RecordRejectedError`). */
+  limits?: RecordLimits;
 }
 
 export interface BatcherObserver {
@@ -26,6 +37,8 @@ export interface BatcherObserver {
   onBatchFailed?(error: unknown, attempt: number, retryInMs: number): void;
   onDropped?(record: OutRecord): void;
   onQueuedBytes?(bytes: number): void;
+  /** A record failed for good: too large to send, or refused by Kafka in a way no retry changes. */
+  onRejected?(record: OutRecord, error: RecordRejectedError): void;
 }
 
 interface Pending {
@@ -43,16 +56,16 @@ export class BatcherClosedError extends Error {
   }
 }
 
-function recordBytes(record: OutRecord): number {
-  let headers = 0;
-  for (const [k, v] of Object.entries(record.headers)) headers += k.length + v.length;
-  return record.value.length + record.key.length + headers;
+function oneTopic(batch: readonly Pending[]): boolean {
+  return batch.every((p) => p.record.topic === batch[0]?.record.topic);
 }
 
 /**
  * Coalesces records into batched sends (kafkajs has no linger setting). Exactly one send is in
  * flight at a time and a failed batch is retried before anything queued after it, so records
- * reach Kafka in the order they were enqueued, which keeps each device's order.
+ * reach Kafka in the order they were enqueued, which keeps each device's order. A batch Kafka
+ * refuses for good (see `classifyProduceError`) is sent again in halves, in order, until only
+ * the records it refuses are left; those fail alone and everything else goes on.
  */
 export class RecordBatcher {
   private readonly queue: Pending[] = [];
@@ -63,6 +76,8 @@ export class RecordBatcher {
   private closed = false;
   private readonly abort = new AbortController();
   private roomWaiters: { limit: number; resolve: () => void }[] = [];
+  /** Records of the batch in flight that Kafka refused; only set when it refused some. */
+  private refused: Map<Pending, RecordRejectedError> | undefined;
 
   constructor(
     private readonly sink: RecordSink,
@@ -84,17 +99,36 @@ export class RecordBatcher {
     return new Promise((resolve) => this.roomWaiters.push({ limit, resolve }));
   }
 
-  /** Resolves when Kafka acknowledged the record. */
+  /** The first of `records` that could never be sent under the configured limits, if any. */
+  firstMisfit(records: readonly OutRecord[]): RecordMisfit | undefined {
+    return this.options.limits && firstMisfit(records, this.options.limits);
+  }
+
+  /**
+   * Resolves when Kafka acknowledged the record; rejects with `RecordRejectedError` when it never
+   * will (too large for the limits, or refused by Kafka for good).
+   */
   enqueue(record: OutRecord): Promise<void> {
     if (this.closed) return Promise.reject(new BatcherClosedError());
+    const bytes = encodedRecordBytes(record);
+    const misfit = this.options.limits && misfitOf(record.topic, bytes, this.options.limits);
+    if (misfit) return Promise.reject(this.tooLarge(record, misfit));
     return new Promise((resolve, reject) => {
-      this.push({ record, bytes: recordBytes(record), bestEffort: false, resolve, reject });
+      this.push({ record, bytes, bestEffort: false, resolve, reject });
     });
   }
 
-  /** Queues a record nobody waits for; returns false (and drops it) when the best-effort budget is spent. */
+  /**
+   * Queues a record nobody waits for; returns false (and drops it) when the best-effort budget is
+   * spent or the record could never be sent.
+   */
   offer(record: OutRecord): boolean {
-    const bytes = recordBytes(record);
+    const bytes = encodedRecordBytes(record);
+    const misfit = this.options.limits && misfitOf(record.topic, bytes, this.options.limits);
+    if (misfit) {
+      this.tooLarge(record, misfit);
+      return false;
+    }
     if (this.closed || this.bestEffortBytes + bytes > this.options.maxBestEffortBytes) {
       this.observer.onDropped?.(record);
       return false;
@@ -178,32 +212,25 @@ export class RecordBatcher {
     });
   }
 
+  private tooLarge(record: OutRecord, misfit: RecordMisfit): RecordRejectedError {
+    const error = new RecordRejectedError(record.topic, 'RECORD_TOO_LARGE', describeMisfit(misfit));
+    this.observer.onRejected?.(record, error);
+    return error;
+  }
+
   private async sendLoop(): Promise<void> {
     const batch = this.takeBatch();
-    const records = batch.map((p) => p.record);
-    for (let attempt = 0; ; attempt++) {
-      const started = process.hrtime.bigint();
-      try {
-        await this.sink.send(records);
-        this.observer.onBatchSent?.(records, Number(process.hrtime.bigint() - started) / 1e9);
-        if (this.abort.signal.aborted) return;
-        break;
-      } catch (error) {
-        if (this.abort.signal.aborted) return;
-        const delay = backoffDelay(attempt, this.options.retryBackoff);
-        this.observer.onBatchFailed?.(error, attempt + 1, delay);
-        try {
-          await sleep(delay, this.abort.signal);
-        } catch {
-          return;
-        }
-      }
-    }
+    const delivered = await this.deliver(batch);
+    const refused = this.refused;
+    this.refused = undefined;
+    if (!delivered) return;
     this.queue.splice(0, batch.length);
     for (const pending of batch) {
       this.queuedBytes -= pending.bytes;
       if (pending.bestEffort) this.bestEffortBytes -= pending.bytes;
-      pending.resolve();
+      const error = refused?.get(pending);
+      if (error) pending.reject(error);
+      else pending.resolve();
     }
     this.observer.onQueuedBytes?.(this.queuedBytes);
     if (this.roomWaiters.length > 0) {
@@ -214,6 +241,55 @@ export class RecordBatcher {
         else this.roomWaiters.push(waiter);
       }
     }
+  }
+
+  /**
+   * Sends `batch` until Kafka has taken all of it but what it refuses for good, retrying the
+   * whole batch while failures are transient. False if the batcher was closed meanwhile.
+   */
+  private async deliver(batch: readonly Pending[]): Promise<boolean> {
+    const records = batch.map((p) => p.record);
+    for (let attempt = 0; ; attempt++) {
+      const started = process.hrtime.bigint();
+      try {
+        await this.sink.send(records);
+        this.observer.onBatchSent?.(records, Number(process.hrtime.bigint() - started) / 1e9);
+        return !this.abort.signal.aborted;
+      } catch (error) {
+        if (this.abort.signal.aborted) return false;
+        const failure = classifyProduceError(error);
+        if (failure.action === 'reject') return this.isolate(batch, failure, error);
+        const delay = backoffDelay(attempt, this.options.retryBackoff);
+        this.observer.onBatchFailed?.(error, attempt + 1, delay);
+        try {
+          await sleep(delay, this.abort.signal);
+        } catch {
+          return false;
+        }
+      }
+    }
+  }
+
+  // kafkajs reports only the first failing partition's error, so the records it concerns are
+  // found by sending halves, first half first, which keeps the order of everything sent.
+  private async isolate(
+    batch: readonly Pending[],
+    failure: Extract<ProduceDisposition, { action: 'reject' }>,
+    error: unknown,
+  ): Promise<boolean> {
+    if (batch.length === 1 || (failure.wholeTopic && oneTopic(batch))) {
+      const detail = error instanceof Error ? error.message : String(error);
+      for (const pending of batch) {
+        const rejection = new RecordRejectedError(pending.record.topic, failure.reason, detail, {
+          cause: error,
+        });
+        (this.refused ??= new Map()).set(pending, rejection);
+        this.observer.onRejected?.(pending.record, rejection);
+      }
+      return true;
+    }
+    const half = Math.ceil(batch.length / 2);
+    return (await this.deliver(batch.slice(0, half))) && this.deliver(batch.slice(half));
   }
 }
 

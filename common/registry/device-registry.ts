@@ -1,9 +1,18 @@
 import { EventEmitter } from 'node:events';
-import type { Consumer, Kafka } from 'kafkajs';
-import { deviceRegistryRecordSchema, type DeviceRegistryRecord } from '../../contracts/index.js';
+import type { Kafka } from 'kafkajs';
+import {
+  HEADER_NAMES,
+  SCHEMAS,
+  checkSchemaCompatible,
+  decodeJson,
+  deviceRegistryRecordSchema,
+  type DeviceRegistryRecord,
+} from '../../contracts/index.js';
 import type { Logger } from '../logger.js';
 import { CatchUp } from '../kafka/catch-up.js';
+import { UNMONITORED, type ConsumerMonitor } from '../kafka/consumer-monitor.js';
 import { retryKafkaStartup } from '../kafka/startup-retry.js';
+import { SupervisedConsumer, type ConsumedRecord } from '../kafka/supervised-consumer.js';
 
 // Silence this long while still short of the end offsets means nothing is left to read.
 const REGISTRY_IDLE_SETTLE_MS = 10_000;
@@ -20,7 +29,7 @@ export interface RegistryEvents {
  */
 export class DeviceRegistryView extends EventEmitter<RegistryEvents> {
   private readonly devices = new Map<string, DeviceRegistryRecord>();
-  private consumer: Consumer | undefined;
+  private consumer: SupervisedConsumer | undefined;
   private loaded = false;
 
   constructor(
@@ -28,6 +37,7 @@ export class DeviceRegistryView extends EventEmitter<RegistryEvents> {
     private readonly topic: string,
     private readonly groupId: string,
     private readonly logger: Logger,
+    private readonly monitor: ConsumerMonitor = UNMONITORED,
   ) {
     super();
   }
@@ -73,19 +83,25 @@ export class DeviceRegistryView extends EventEmitter<RegistryEvents> {
     );
 
     // Offsets are never committed: every start reads the whole compacted topic again.
-    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 250 });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: ({ topic, partition, message }) => {
-        const deviceId = message.key?.toString();
-        if (deviceId) this.apply(deviceId, message.value);
-        catchUp.read(topic, partition, message.offset);
-        return Promise.resolve();
+    this.consumer = new SupervisedConsumer({
+      name: 'registry',
+      create: (config) => this.kafka.consumer(config),
+      config: { groupId: this.groupId, maxWaitTimeInMs: 250 },
+      subscription: { topics: [this.topic], fromBeginning: true },
+      run: { autoCommit: false },
+      consume: {
+        eachRecord: (record) => {
+          try {
+            this.read(record);
+          } finally {
+            catchUp.read(record.topic, record.partition, record.message.offset);
+          }
+        },
       },
+      monitor: this.monitor,
+      logger: this.logger,
     });
+    await this.consumer.start();
     catchUp.settleWhenIdle(REGISTRY_IDLE_SETTLE_MS, (pending) =>
       this.logger.warn(
         { partitions: pending },
@@ -98,7 +114,18 @@ export class DeviceRegistryView extends EventEmitter<RegistryEvents> {
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+    await this.consumer?.stop();
+  }
+
+  private read({ topic, message }: ConsumedRecord): void {
+    const deviceId = message.key?.toString();
+    if (!deviceId) return this.monitor.skipped(topic, 'no_key');
+    if (!checkSchemaCompatible(message.headers?.[HEADER_NAMES.schema], SCHEMAS.devices).ok) {
+      this.monitor.skipped(topic, 'schema_mismatch');
+      this.logger.error({ deviceId }, 'registry record of another schema ignored');
+      return;
+    }
+    this.apply(deviceId, message.value);
   }
 
   private apply(deviceId: string, value: Buffer | null): void {
@@ -109,17 +136,17 @@ export class DeviceRegistryView extends EventEmitter<RegistryEvents> {
       this.emit('change', deviceId, null, previous);
       return;
     }
-    let parsed: DeviceRegistryRecord;
-    try {
-      parsed = deviceRegistryRecordSchema.parse(JSON.parse(value.toString()));
-    } catch (error) {
-      this.logger.error(
-        { deviceId, err: error instanceof Error ? error.message : String(error) },
-        'unreadable registry record ignored',
-      );
+    const decoded = decodeJson(deviceRegistryRecordSchema, value);
+    if (!decoded.ok) {
+      this.monitor.skipped(this.topic, decoded.code);
+      // A JSON syntax error quotes the text around it, which may be the secret hash.
+      const err = decoded.code === 'invalid_json' ? decoded.code : `${decoded.code}: ${decoded.reason}`;
+      this.logger.error({ deviceId, err }, 'unreadable registry record ignored');
       return;
     }
+    const parsed = decoded.value;
     if (parsed.deviceId !== deviceId) {
+      this.monitor.skipped(this.topic, 'key_mismatch');
       this.logger.error(
         { deviceId, recordDeviceId: parsed.deviceId },
         'registry record key and deviceId differ; ignored',

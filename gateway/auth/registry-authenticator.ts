@@ -1,28 +1,48 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isValidDeviceId } from '../../contracts/index.js';
-import { verifySecret } from '../../common/registry/secrets.js';
-import type { DeviceRegistryView } from '../../common/registry/device-registry.js';
-import type { AuthOutcome, DeviceAuthenticator } from './authenticator.js';
-import type { TokenBuckets } from './token-buckets.js';
+import {
+  hashSecretSync,
+  parseSecretHash,
+  verifySha256,
+  type SecretHash,
+} from '../../common/registry/secrets.js';
+import type { AuthOutcome, AuthRefusal, DeviceAuthenticator } from './authenticator.js';
+import type { LegacyScryptVerifier, ScryptHash } from './legacy-scrypt.js';
 
-function digest(secret: Buffer): Buffer {
-  return createHash('sha256').update(secret).digest();
+type Sha256Hash = SecretHash & { kind: 'sha256' };
+
+/** The part of the registry view that logins read. */
+export interface RegistryLookup {
+  get(deviceId: string): { secretHash: string } | undefined;
+  on(event: 'change', listener: (deviceId: string) => void): unknown;
+}
+
+export interface RegistryAuthenticatorOptions {
+  legacy: LegacyScryptVerifier;
+  verifySha256?: (secret: Buffer, stored: Sha256Hash) => boolean;
+}
+
+function refuse(refusal: AuthRefusal, reason: string): AuthOutcome {
+  return { ok: false, refusal, reason };
 }
 
 /**
  * DEVICE_AUTH=registry: client id = username = a registered device id, password = its secret.
- * Unknown device and wrong secret get the same answer, so the broker does not reveal which ids exist.
+ * Nothing here counts failures against an id: every attempt is checked against the secret, so
+ * nobody else's attempts can keep the holder out. Unknown ids and unusable records are checked
+ * against a dummy hash of the kind the hub writes, so they cost what a wrong secret costs and
+ * get the same answer: the broker does not reveal which ids exist.
  */
 export class RegistryAuthenticator implements DeviceAuthenticator {
-  // A SHA-256 of a secret that passed scrypt, per device, so reconnect storms cost one hash each.
-  // Secrets are 256 random bits, so a fast digest of one held in memory gives nothing away.
-  private readonly verified = new Map<string, { secretHash: string; digest: Buffer }>();
+  private readonly dummy = parseSecretHash(hashSecretSync(randomBytes(32))) as Sha256Hash;
+  private readonly verifySha256: (secret: Buffer, stored: Sha256Hash) => boolean;
 
   constructor(
-    private readonly registry: DeviceRegistryView,
-    private readonly failedLogins: TokenBuckets,
+    private readonly registry: RegistryLookup,
+    private readonly options: RegistryAuthenticatorOptions,
   ) {
-    registry.on('change', (deviceId) => this.verified.delete(deviceId));
+    this.verifySha256 = options.verifySha256 ?? verifySha256;
+    registry.on('change', (deviceId) => options.legacy.forget(deviceId));
   }
 
   async authenticate(
@@ -31,33 +51,38 @@ export class RegistryAuthenticator implements DeviceAuthenticator {
     password: Buffer | undefined,
   ): Promise<AuthOutcome> {
     if (!isValidDeviceId(clientId))
-      return { ok: false, refusal: 'identifier_rejected', reason: 'client id is not a valid device id' };
-    if (!this.failedLogins.has(clientId)) {
-      return { ok: false, refusal: 'not_authorized', reason: 'too many failed logins; try again later' };
-    }
-    if (username !== clientId) {
-      this.failedLogins.take(clientId);
-      return { ok: false, refusal: 'not_authorized', reason: 'username must equal the client id' };
-    }
+      return refuse('identifier_rejected', 'client id is not a valid device id');
+    if (username !== clientId) return refuse('not_authorized', 'username must equal the client id');
     const record = this.registry.get(clientId);
-    if (!record || !password || password.length === 0) {
-      this.failedLogins.take(clientId);
-      return { ok: false, refusal: 'bad_credentials', reason: record ? 'no password' : 'unknown device' };
+    const stored = record ? parseSecretHash(record.secretHash) : undefined;
+    const secret = password ?? Buffer.alloc(0);
+    if (record && stored?.kind === 'scrypt')
+      return this.legacyLogin(clientId, record.secretHash, stored, secret);
+    const usable = stored?.kind === 'sha256' ? stored : undefined;
+    const matched = this.verifySha256(secret, usable ?? this.dummy);
+    if (matched && usable) return { ok: true, deviceId: clientId };
+    return refuse(
+      'bad_credentials',
+      !record ? 'unknown device' : usable ? 'wrong secret' : 'unusable secret hash in the registry',
+    );
+  }
+
+  private async legacyLogin(
+    deviceId: string,
+    secretHash: string,
+    stored: ScryptHash,
+    secret: Buffer,
+  ): Promise<AuthOutcome> {
+    const verdict = await this.options.legacy.check(deviceId, secretHash, stored, secret);
+    if (verdict === 'busy') {
+      return refuse('unavailable', 'legacy scrypt hash and too many wrong secrets lately; retry later');
     }
-    const presented = digest(password);
-    const cached = this.verified.get(clientId);
-    if (cached && cached.secretHash === record.secretHash && timingSafeEqual(cached.digest, presented)) {
-      return { ok: true, deviceId: clientId };
+    if (verdict === 'mismatch') return refuse('bad_credentials', 'wrong secret');
+    // The registry may have changed while scrypt ran; only accept, and remember, the hash just checked.
+    if (this.registry.get(deviceId)?.secretHash !== secretHash) {
+      return refuse('bad_credentials', 'secret changed during login');
     }
-    if (!(await verifySecret(password.toString('utf8'), record.secretHash))) {
-      this.failedLogins.take(clientId);
-      return { ok: false, refusal: 'bad_credentials', reason: 'wrong secret' };
-    }
-    // The registry may have changed while scrypt ran; only cache against the hash just checked.
-    if (this.registry.get(clientId)?.secretHash === record.secretHash) {
-      this.verified.set(clientId, { secretHash: record.secretHash, digest: presented });
-      return { ok: true, deviceId: clientId };
-    }
-    return { ok: false, refusal: 'bad_credentials', reason: 'secret changed during login' };
+    this.options.legacy.remember(deviceId, secretHash, secret);
+    return { ok: true, deviceId };
   }
 }

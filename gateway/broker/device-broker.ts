@@ -10,14 +10,20 @@ import {
   errorsTopic,
   type CommandStatusRecord,
   type DeviceErrorCode,
+  type JsonLimits,
   type kafkaTopicNames,
 } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
 import type { OutRecord, RecordBatcher } from '../../common/kafka/record-batcher.js';
 import type { AuthRefusal, DeviceAuthenticator } from '../auth/authenticator.js';
 import type { GatewayMetrics } from '../metrics.js';
-import { deadLetterRecord } from '../uplink/dead-letter.js';
+import { once, type Boundary } from '../safety/boundary.js';
+import { describeMisfit } from '../../common/kafka/record-limits.js';
+import { deadLetterRecord, type DeadLetterBudget } from '../uplink/dead-letter.js';
 import { translateUplink } from '../uplink/translate.js';
+import { guardBrokerEvents, routeOnlyGatewayMessages } from './broker-guards.js';
+import { connectProblem } from './connect-policy.js';
+import { InboundQos2, type IncomingStore } from './inbound-qos2.js';
 import { decidePublish, decideSubscribe } from './topic-policy.js';
 
 export interface DeviceBrokerOptions {
@@ -29,6 +35,9 @@ export interface DeviceBrokerOptions {
   connectTimeoutMs: number;
   drainTimeoutMs: number;
   keepaliveLimitS: number;
+  jsonLimits: JsonLimits;
+  /** How much of a refused payload its dead letter keeps, and the limits the dead letter must fit. */
+  deadLetter?: DeadLetterBudget;
 }
 
 export interface DeviceBrokerDeps {
@@ -36,15 +45,20 @@ export interface DeviceBrokerDeps {
   authenticator: DeviceAuthenticator;
   metrics: GatewayMetrics;
   logger: Logger;
+  boundary: Boundary;
   /** False when this client id is connecting too often. */
   admitConnect: (clientId: string) => boolean;
   /** The downlink's view of commands, to check device results against. */
   commands: {
     knows(deviceId: string, commandId: string): boolean;
     finished(status: CommandStatusRecord): void;
+    /** False for a command the broker still holds for a session but that expired or finished meanwhile. */
+    mayForward(topic: string, payload: Buffer | string): boolean;
   };
   now?: () => number;
 }
+
+const MAX_INBOUND_QOS2 = 100;
 
 // MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2.3].
 const CONNACK_CODE: Record<AuthRefusal, AuthenticateError['returnCode']> = {
@@ -53,6 +67,14 @@ const CONNACK_CODE: Record<AuthRefusal, AuthenticateError['returnCode']> = {
   bad_credentials: 4,
   not_authorized: 5,
 };
+
+function isRejectedForGood(error: unknown): boolean {
+  return error instanceof Error && (error as Error & { retriable?: unknown }).retriable === false;
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 256);
+}
 
 function authError(refusal: AuthRefusal, reason: string): AuthenticateError {
   const error = new Error(reason) as AuthenticateError;
@@ -69,7 +91,7 @@ export async function createDeviceBroker(
   options: DeviceBrokerOptions,
   deps: DeviceBrokerDeps,
 ): Promise<Aedes> {
-  const { batcher, authenticator, metrics, logger } = deps;
+  const { batcher, authenticator, metrics, logger, boundary } = deps;
   const now = deps.now ?? Date.now;
 
   const broker = await Aedes.createBroker({
@@ -80,8 +102,20 @@ export async function createDeviceBroker(
     maxClientsIdLength: 64,
     maxTopicLevels: 8,
     queueLimit: 42,
+    // QoS 2 messages a device may have awaiting PUBREL; past it aedes closes the connection.
+    maxInflightInbound: MAX_INBOUND_QOS2,
     // Devices never exchange messages through the broker, so no heartbeat traffic is needed.
     heartbeatInterval: 60_000,
+  });
+  routeOnlyGatewayMessages(broker);
+  guardBrokerEvents(broker, boundary);
+  const qos2 = new InboundQos2((broker as unknown as { persistence: IncomingStore }).persistence);
+  // Why a CONNECT asks for something no device may have; refused once authentication is reached.
+  const connectRefusals = new WeakMap<Client, string>();
+  // A connection that fails before CONNECT completes: no device id, so counted here, not in presence.
+  broker.on('connectionError', (_client: Client, error: Error) => {
+    const timedOut = /did not arrive in time/.test(error.message);
+    metrics.connectionsRefused.inc({ reason: timedOut ? 'connect_timeout' : 'protocol_error' });
   });
 
   const notifyDevice = (deviceId: string, code: DeviceErrorCode, message: string, topic: string): void => {
@@ -107,19 +141,31 @@ export async function createDeviceBroker(
       .then(() => undefined);
   };
 
-  broker.authenticate = (client, username, password, done) => {
-    if (!deps.admitConnect(client.id)) {
-      metrics.authFailures.inc({ reason: 'rate_limited' });
-      logger.warn({ clientId: client.id }, 'connection refused: too many attempts');
-      done(authError('unavailable', 'too many connection attempts'), false);
-      return;
+  // The authenticator logs its refusals (sampled); here they are counted and answered.
+  const authenticate = (
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (error: AuthenticateError | null, success: boolean | null) => void,
+  ): void => {
+    const problem = connectRefusals.get(client);
+    if (problem !== undefined) {
+      metrics.authFailures.inc({ reason: 'connect_refused' });
+      logger.debug({ clientId: client.id, reason: problem }, 'connection refused');
+      return done(authError('not_authorized', problem), false);
     }
     authenticator.authenticate(client.id, username, password).then(
       (outcome) => {
-        if (outcome.ok) return done(null, true);
-        metrics.authFailures.inc({ reason: outcome.refusal });
-        logger.warn({ clientId: client.id, reason: outcome.reason }, 'connection refused');
-        done(authError(outcome.refusal, outcome.reason), false);
+        if (!outcome.ok) {
+          metrics.authFailures.inc({ reason: outcome.refusal });
+          return done(authError(outcome.refusal, outcome.reason), false);
+        }
+        // Asked only once the secret is proven, so CONNECTs of others carrying this id spend nothing.
+        if (!deps.admitConnect(outcome.deviceId)) {
+          metrics.authFailures.inc({ reason: 'rate_limited' });
+          return done(authError('unavailable', 'too many connects for this client id'), false);
+        }
+        done(null, true);
       },
       (error: unknown) => {
         metrics.authFailures.inc({ reason: 'unavailable' });
@@ -128,79 +174,198 @@ export async function createDeviceBroker(
       },
     );
   };
+  broker.authenticate = (client, username, password, callback) => {
+    const done = once(callback);
+    boundary.run(
+      'authenticate',
+      () => authenticate(client, username, password, done),
+      () => done(authError('unavailable', 'authentication is unavailable'), false),
+    );
+  };
 
-  broker.authorizePublish = (client: Client | null, packet: PublishPacket, done) => {
-    if (!client) return done(new Error('no client'));
-    if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS topics are reserved'));
+  // The dead letter of a message the gateway refused, or failed to handle: once it is in Kafka the
+  // device gets its PUBACK, so a refused message is not resent forever; a notice tells it why.
+  const refuse = (
+    client: Client,
+    packet: PublishPacket,
+    payload: Buffer,
+    receivedAt: number,
+    failure: { code: DeviceErrorCode; reason: string },
+    done: (error?: Error | null) => void,
+  ): void => {
+    metrics.rejections.inc({ reason: failure.code });
+    logger.debug({ deviceId: client.id, topic: packet.topic, ...failure }, 'device message refused');
+    const dead = deadLetterRecord(
+      {
+        code: failure.code,
+        reason: failure.reason,
+        topic: packet.topic,
+        clientId: client.id,
+        payload,
+        at: receivedAt,
+        deviceId: client.id,
+      },
+      options.topics,
+      options.gatewayId,
+      options.deadLetter,
+    );
+    notifyDevice(client.id, failure.code, failure.reason, packet.topic);
+    send([dead], packet.qos).then(
+      () => done(null),
+      (error: unknown) => {
+        // A dead letter Kafka will never take is counted by the batcher; resending cannot help.
+        if (isRejectedForGood(error)) return done(null);
+        done(error as Error);
+      },
+    );
+  };
+
+  const forward = (client: Client, packet: PublishPacket, done: (error?: Error | null) => void): void => {
     // Devices never leave retained state in the broker.
     packet.retain = false;
     const deviceId = client.id;
     const receivedAt = now();
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     metrics.bytesIn.inc(payload.length);
-
-    const refuse = (code: DeviceErrorCode, reason: string, deviceIdForRecord: string | undefined): void => {
-      metrics.rejections.inc({ reason: code });
-      logger.debug({ deviceId, topic: packet.topic, code, reason }, 'device message refused');
-      const dead = deadLetterRecord(
-        {
-          code,
-          reason,
-          topic: packet.topic,
-          clientId: client.id,
-          payload,
-          at: receivedAt,
-          ...(deviceIdForRecord ? { deviceId: deviceIdForRecord } : {}),
-        },
-        options.topics,
-        options.gatewayId,
-      );
-      notifyDevice(deviceId, code, reason, packet.topic);
-      send([dead], packet.qos).then(
-        () => done(null),
-        (error: unknown) => done(error as Error),
-      );
-    };
+    const refused = (failure: { code: DeviceErrorCode; reason: string }): void =>
+      refuse(client, packet, payload, receivedAt, failure, done);
 
     const decision = decidePublish(deviceId, packet.topic);
     if (!decision.allowed) {
       metrics.messagesIn.inc({ kind: 'refused', qos: String(packet.qos) });
-      return refuse(decision.code, decision.reason, deviceId);
+      return refused(decision);
     }
     metrics.messagesIn.inc({ kind: decision.kind, qos: String(packet.qos) });
-    const result = translateUplink(decision.kind, payload, {
-      deviceId,
-      gatewayId: options.gatewayId,
-      topics: options.topics,
-      receivedAt,
-      maxPayloadBytes: options.maxPayloadBytes,
-    });
-    if (!result.ok) return refuse(result.code, result.reason, deviceId);
+    const result = boundary.run(
+      'translate_uplink',
+      () =>
+        translateUplink(decision.kind, payload, {
+          deviceId,
+          gatewayId: options.gatewayId,
+          topics: options.topics,
+          receivedAt,
+          maxPayloadBytes: options.maxPayloadBytes,
+          jsonLimits: options.jsonLimits,
+        }),
+      () =>
+        ({
+          ok: false,
+          code: 'internal_error',
+          reason: 'the gateway could not process this message',
+        }) as const,
+    );
+    if (!result.ok) return refused(result);
+    // Refused as a whole before any record is queued: Kafka would never take this one.
+    const misfit = batcher.firstMisfit(result.records);
+    if (misfit) return refused({ code: 'payload_too_large', reason: describeMisfit(misfit) });
     if (decision.kind === 'command-results') {
       const status = JSON.parse(result.records[0]?.value.toString() ?? '{}') as CommandStatusRecord;
       if (!deps.commands.knows(deviceId, status.id)) {
-        return refuse('unknown_command', `no command ${status.id} is known for this device`, deviceId);
+        return refused({
+          code: 'unknown_command',
+          reason: `no command ${status.id} is known for this device`,
+        });
       }
       deps.commands.finished(status);
     }
     send(result.records, packet.qos).then(
       () => done(null),
-      // No PUBACK: the connection closes and the device sends the message again.
-      (error: unknown) => done(error as Error),
+      (error: unknown) => {
+        if (isRejectedForGood(error)) {
+          return refused({
+            code: 'internal_error',
+            reason: `Kafka refused the message: ${messageOf(error)}`,
+          });
+        }
+        // No PUBACK: the connection closes and the device sends the message again.
+        done(error as Error);
+      },
     );
   };
 
-  broker.authorizeSubscribe = (client: Client, subscription: Subscription, done) => {
-    if (decideSubscribe(client.id, subscription.topic)) return done(null, subscription);
+  // Whatever goes wrong inside, the device's message ends as a record, a dead letter or a closed
+  // connection, never as an exception in aedes's packet handling.
+  const forwardSafely = (client: Client, packet: PublishPacket, done: (error?: Error | null) => void): void =>
+    boundary.run(
+      'authorize_publish',
+      () => forward(client, packet, done),
+      () => {
+        const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+        const failure = {
+          code: 'internal_error',
+          reason: 'the gateway could not process this message',
+        } as const;
+        boundary.run(
+          'dead_letter',
+          () => refuse(client, packet, payload, now(), failure, done),
+          (error) => done(error as Error),
+        );
+      },
+    );
+
+  broker.authorizePublish = (client: Client | null, packet: PublishPacket, callback) => {
+    const done = once(callback);
+    if (!client) return done(new Error('no client'));
+    if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS topics are reserved'));
+    if (packet.qos !== 2 || packet.messageId === undefined) return forwardSafely(client, packet, done);
+    qos2.admit(client, packet.messageId).then(
+      (admission) => {
+        if (admission.kind === 'duplicate') {
+          metrics.rejections.inc({ reason: 'qos2_duplicate' });
+          return done(null);
+        }
+        forwardSafely(client, packet, (error) => {
+          admission.settled();
+          done(error);
+        });
+      },
+      (error: unknown) => {
+        boundary.failed('qos2_admission', error);
+        done(error as Error);
+      },
+    );
+  };
+
+  broker.authorizeSubscribe = (client: Client, subscription: Subscription, callback) => {
+    const done = once(callback);
+    const allowed = boundary.run(
+      'authorize_subscribe',
+      () => decideSubscribe(client.id, subscription.topic),
+      () => false,
+    );
+    if (allowed) return done(null, subscription);
     metrics.rejections.inc({ reason: 'subscription_not_allowed' });
     logger.debug({ deviceId: client.id, topic: subscription.topic }, 'subscription refused');
     // A null subscription makes aedes answer SUBACK 0x80 for it [MQTT-3.9.3].
     done(null, null);
   };
 
-  // What a device publishes goes to Kafka only; the broker relays nothing from one client to another.
+  // Device messages never reach this hook (see routeOnlyGatewayMessages); a packet from a client is
+  // refused all the same. A command held for a persistent session may have expired or finished.
   broker.authorizeForward = (_client: Client, packet: AedesPublishPacket) =>
-    (packet as AedesPublishPacket & { clientId?: string }).clientId ? null : packet;
+    boundary.run(
+      'authorize_forward',
+      () => {
+        if ((packet as AedesPublishPacket & { clientId?: string }).clientId) return null;
+        return deps.commands.mayForward(packet.topic, packet.payload) ? packet : null;
+      },
+      () => null,
+    );
+
+  broker.preConnect = (client, packet, callback) => {
+    const done = once(callback);
+    boundary.run(
+      'pre_connect',
+      () => {
+        const problem = connectProblem(packet, options.maxPayloadBytes);
+        if (problem !== undefined) connectRefusals.set(client, problem);
+        // Devices never leave retained state in the broker, by Will neither.
+        if (packet.will) packet.will.retain = false;
+        done(null, true);
+      },
+      () => done(null, false),
+    );
+  };
 
   return broker;
 }

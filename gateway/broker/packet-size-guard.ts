@@ -10,6 +10,16 @@ export class PacketTooLargeError extends Error {
   }
 }
 
+/** The first packet of a connection was not CONNECT [MQTT-3.1.0-1]. */
+export class FirstPacketNotConnectError extends Error {
+  constructor(readonly packetType: number) {
+    super(`the first MQTT packet must be CONNECT, got packet type ${packetType}`);
+    this.name = 'FirstPacketNotConnectError';
+  }
+}
+
+const CONNECT_PACKET_TYPE = 1;
+
 /**
  * Follows MQTT packet boundaries in a byte stream and reports the first fixed header that announces
  * a packet larger than `maxBytes`, before its body is buffered anywhere. MQTT 3.1.1 §2.2.3: the
@@ -20,14 +30,40 @@ export class PacketLengthTracker {
   private remaining = 0;
   private multiplier = 1;
   private lengthBytes = 0;
+  private packets = 0;
+  private limit: number;
 
-  constructor(private readonly maxBytes: number) {}
+  /**
+   * @param firstPacket when given, the first packet must be a CONNECT of at most `maxBytes`: what
+   * a client may send before it is authenticated is bounded by what a valid CONNECT needs.
+   */
+  constructor(
+    private readonly maxBytes: number,
+    private readonly firstPacket?: { maxBytes: number },
+  ) {
+    this.limit = firstPacket?.maxBytes ?? maxBytes;
+  }
 
-  /** Returns the size of an oversized packet announced in `chunk`, or undefined. */
+  /** The limit the packet being read is held to. */
+  get appliedLimit(): number {
+    return this.limit;
+  }
+
+  /** The packet type of a first packet that is not CONNECT, when the first packet is checked. */
+  notConnect: number | undefined;
+
+  /** The size of an oversized packet announced in `chunk`, -1 for a first packet that is not CONNECT, or undefined. */
   feed(chunk: Buffer): number | undefined {
     let i = 0;
     while (i < chunk.length) {
       if (this.state === 'type') {
+        const type = (chunk[i] ?? 0) >> 4;
+        if (this.firstPacket && this.packets === 0 && type !== CONNECT_PACKET_TYPE) {
+          this.notConnect = type;
+          return -1;
+        }
+        if (this.packets === 1) this.limit = this.maxBytes;
+        this.packets = Math.min(this.packets + 1, 2);
         this.state = 'length';
         this.remaining = 0;
         this.multiplier = 1;
@@ -44,7 +80,7 @@ export class PacketLengthTracker {
           continue;
         }
         const total = 1 + this.lengthBytes + this.remaining;
-        if (total > this.maxBytes) return total;
+        if (total > this.limit) return total;
         this.state = this.remaining === 0 ? 'type' : 'body';
       } else {
         const take = Math.min(this.remaining, chunk.length - i);
@@ -68,13 +104,19 @@ export class GuardedConnection extends Duplex {
   constructor(
     private readonly inner: Duplex,
     maxPacketBytes: number,
+    firstPacket?: { maxBytes: number },
   ) {
     super({ allowHalfOpen: false });
-    this.tracker = new PacketLengthTracker(maxPacketBytes);
+    this.tracker = new PacketLengthTracker(maxPacketBytes, firstPacket);
     inner.on('data', (chunk: Buffer) => {
       const tooLarge = this.tracker.feed(chunk);
       if (tooLarge !== undefined) {
-        this.destroy(new PacketTooLargeError(tooLarge, maxPacketBytes));
+        const notConnect = this.tracker.notConnect;
+        this.destroy(
+          notConnect !== undefined
+            ? new FirstPacketNotConnectError(notConnect)
+            : new PacketTooLargeError(tooLarge, this.tracker.appliedLimit),
+        );
         return;
       }
       if (!this.push(chunk)) inner.pause();

@@ -15,6 +15,12 @@ interface Entry {
  * built from `iot.commands` and `iot.command-status`. Pure state, no I/O.
  */
 export class CommandStore {
+  /**
+   * @param maxOpenPerDevice commands not yet finished that one device may have here; any Kafka
+   * producer can write `iot.commands`, and a flood for one device must not grow without bound.
+   */
+  constructor(private readonly maxOpenPerDevice = 1000) {}
+
   private readonly byId = new Map<string, Entry>();
   private readonly byDevice = new Map<string, Set<string>>();
   // Statuses can arrive before their command (two topics, two partitions); keep them until it does.
@@ -24,8 +30,10 @@ export class CommandStore {
     return this.byId.size;
   }
 
-  addCommand(command: CommandRecord): void {
-    if (this.byId.has(command.id)) return;
+  /** False when the command was not kept because its device already has too many open. */
+  addCommand(command: CommandRecord): boolean {
+    if (this.byId.has(command.id)) return true;
+    if (this.openFor(command.deviceId) >= this.maxOpenPerDevice) return false;
     const earlyStatus = this.early.get(command.id);
     this.early.delete(command.id);
     this.byId.set(command.id, {
@@ -35,6 +43,19 @@ export class CommandStore {
     let ids = this.byDevice.get(command.deviceId);
     if (!ids) this.byDevice.set(command.deviceId, (ids = new Set()));
     ids.add(command.id);
+    return true;
+  }
+
+  private openFor(deviceId: string): number {
+    let open = 0;
+    for (const id of this.byDevice.get(deviceId) ?? []) if (this.byId.get(id)?.terminal === false) open++;
+    return open;
+  }
+
+  /** Whether command `id` is neither finished nor expired at `now`. */
+  isOpen(id: string, now: number): boolean {
+    const entry = this.byId.get(id);
+    return entry !== undefined && !entry.terminal && entry.command.expiresAt > now;
   }
 
   applyStatus(status: CommandStatusRecord): void {

@@ -1,6 +1,7 @@
 import type { Aedes, Client, Subscription } from 'aedes';
 import {
   commandTopic,
+  parseDeviceTopic,
   SCHEMAS,
   buildHeaders,
   type CommandRecord,
@@ -18,6 +19,9 @@ export interface DownlinkOptions {
   topics: ReturnType<typeof kafkaTopicNames>;
   /** How far back the command history is read at start: the longest TTL a command may have. */
   historyMs: number;
+  /** Open commands kept per device; more are ignored and counted. */
+  maxOpenCommandsPerDevice?: number;
+  onCommandDropped?: (command: CommandRecord) => void;
 }
 
 type BrokerClient = Client & { subscriptions: Record<string, { qos?: number } | undefined> };
@@ -37,7 +41,9 @@ function commandQos(client: BrokerClient, name: string): number | undefined {
  * until the command finishes or expires. See docs/commands.md for why this routing is correct.
  */
 export class Downlink {
-  readonly store = new CommandStore();
+  readonly store: CommandStore;
+  // The command each published payload carries: aedes keeps the same buffer in a session's queue.
+  private readonly payloadCommand = new WeakMap<object, string>();
   private readonly sentOn = new WeakMap<Client, Set<string>>();
   // MQTT-4.6.0-2: a client sends PUBACKs in the order it received the PUBLISHes, and commands are the
   // only QoS 1 messages a device receives, so each PUBACK acknowledges the oldest command still open.
@@ -51,12 +57,21 @@ export class Downlink {
     private readonly options: DownlinkOptions,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.store = new CommandStore(options.maxOpenCommandsPerDevice);
+  }
 
   async start(): Promise<void> {
     await this.feed.start(this.now() - this.options.historyMs, {
       onCommand: (command) => {
-        this.store.addCommand(command);
+        if (!this.store.addCommand(command)) {
+          this.options.onCommandDropped?.(command);
+          this.logger.warn(
+            { deviceId: command.deviceId, commandId: command.id },
+            'command ignored: its device has too many open commands',
+          );
+          return;
+        }
         this.deliverTo(command.deviceId);
       },
       onStatus: (status) => this.store.applyStatus(status),
@@ -66,12 +81,22 @@ export class Downlink {
       if (subscriptions.some((s) => s.topic.startsWith(`devices/${client.id}/commands/`)))
         this.deliverTo(client.id);
     });
+    // A persistent session's subscriptions are restored at CONNECT without a SUBSCRIBE.
+    this.broker.on('clientReady', (client: Client) => {
+      if (!client.clean) this.deliverTo(client.id);
+    });
     this.broker.on('ack', (packet, client) => {
       if (packet && packet.cmd !== 'publish') return;
       const entry = this.awaitingAck.get(client)?.shift();
       if (entry && !entry.delivered) this.writeStatus(entry.command.id, entry.command.deviceId, 'delivered');
     });
-    this.pruneTimer = setInterval(() => this.store.prune(this.now(), 60_000), 60_000);
+    this.pruneTimer = setInterval(() => {
+      try {
+        this.store.prune(this.now(), 60_000);
+      } catch (error) {
+        this.logger.error({ err: error }, 'command store prune failed');
+      }
+    }, 60_000);
     this.pruneTimer.unref();
     this.logger.info({ commands: this.store.size }, 'command history loaded');
   }
@@ -79,6 +104,17 @@ export class Downlink {
   async stop(): Promise<void> {
     clearInterval(this.pruneTimer);
     await this.feed.stop();
+  }
+
+  /**
+   * Whether a command packet the broker is about to write still stands: a persistent session keeps
+   * unacknowledged commands across a reconnect, by which time one may have expired or finished.
+   * Only this downlink publishes to command topics, so a payload it did not publish is refused.
+   */
+  mayForward(topic: string, payload: Buffer | string): boolean {
+    if (parseDeviceTopic(topic)?.kind !== 'command') return true;
+    const id = typeof payload === 'string' ? undefined : this.payloadCommand.get(payload);
+    return id !== undefined && this.store.isOpen(id, this.now());
   }
 
   /** Whether a device's result names a command this gateway knows for it. */
@@ -122,6 +158,7 @@ export class Downlink {
     const payload = Buffer.from(
       JSON.stringify({ id: command.id, params: command.params, expiresAt: command.expiresAt }),
     );
+    this.payloadCommand.set(payload, command.id);
     if (qos > 0) {
       let queue = this.awaitingAck.get(client);
       if (!queue) this.awaitingAck.set(client, (queue = []));

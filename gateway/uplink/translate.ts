@@ -9,6 +9,7 @@ import {
   type CommandStatusRecord,
   type DeviceErrorCode,
   type EventRecord,
+  type JsonLimits,
   type TelemetryRecord,
   type UplinkKind,
   type kafkaTopicNames,
@@ -21,6 +22,8 @@ export interface UplinkContext {
   topics: ReturnType<typeof kafkaTopicNames>;
   receivedAt: number;
   maxPayloadBytes: number;
+  /** Checked before zod, so no payload can make validation or JSON.stringify recurse deeply. */
+  jsonLimits: JsonLimits;
 }
 
 export type UplinkResult =
@@ -51,7 +54,7 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
   }
   switch (kind) {
     case 'telemetry': {
-      const decoded = decodeJson(telemetryPayloadSchema, payload);
+      const decoded = decodeJson(telemetryPayloadSchema, payload, ctx.jsonLimits);
       if (!decoded.ok) return decoded;
       const headers = headersFor(ctx, SCHEMAS.telemetry);
       const records = telemetryReadings(decoded.value).map((reading) => {
@@ -67,7 +70,7 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
       return { ok: true, records };
     }
     case 'events': {
-      const decoded = decodeJson(eventPayloadSchema, payload);
+      const decoded = decodeJson(eventPayloadSchema, payload, ctx.jsonLimits);
       if (!decoded.ok) return decoded;
       const event = decoded.value;
       const value: EventRecord = {
@@ -81,7 +84,7 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
       return { ok: true, records: [record(ctx, ctx.topics.events, headersFor(ctx, SCHEMAS.events), value)] };
     }
     case 'command-results': {
-      const decoded = decodeJson(commandResultPayloadSchema, payload);
+      const decoded = decodeJson(commandResultPayloadSchema, payload, ctx.jsonLimits);
       if (!decoded.ok) return decoded;
       const result = decoded.value;
       const value: CommandStatusRecord = {

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { TopicKind } from '../../contracts/index.js';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../../common/logger.js';
+import type { ConsumerMonitor } from '../../common/kafka/consumer-monitor.js';
 // The gateway's feed is generic over the two command topics; both processes read them the same way.
 import { CommandFeed } from '../../common/kafka/command-feed.js';
 import type { Route } from '../http/route.js';
@@ -30,6 +31,7 @@ export interface CommandsDeps {
   devices: { get(deviceId: string): unknown };
   config: Pick<Config, 'commands' | 'kafka'>;
   registry: Registry;
+  consumerMonitor?: ConsumerMonitor;
   logger: Logger;
   now?: () => number;
 }
@@ -70,6 +72,7 @@ export class CommandsFeature {
       deps.topics,
       `${deps.config.kafka.topicPrefix}.hub-commands.${randomUUID()}`,
       this.logger.child({ component: 'command-feed' }),
+      deps.consumerMonitor,
     );
     this.expiry = new ExpiryEnforcer({
       tracker: this.tracker,

@@ -1,4 +1,7 @@
 import {
+  checkJsonDepth,
+  checkJsonValue,
+  DEFAULT_JSON_LIMITS,
   CLIENT_MESSAGE_TYPES,
   clientMessageSchema,
   requestIdSchema,
@@ -18,12 +21,23 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** Reads one client frame. Never throws; a bad frame keeps its requestId when it had a valid one. */
 export function parseClientMessage(data: Buffer, isBinary: boolean): ParsedClientMessage {
   if (isBinary) return { ok: false, reason: 'send JSON in text frames, not binary frames' };
+  let text: string;
   let json: unknown;
   try {
-    json = JSON.parse(utf8.decode(data));
+    text = utf8.decode(data);
   } catch {
     return { ok: false, reason: 'message is not JSON text' };
   }
+  // An operator's frame is bounded like a device's payload: deep `params` must not cost stack.
+  const depth = checkJsonDepth(text, DEFAULT_JSON_LIMITS.maxDepth);
+  if (!depth.ok) return { ok: false, reason: depth.reason };
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'message is not JSON text' };
+  }
+  const bounded = checkJsonValue(json, DEFAULT_JSON_LIMITS);
+  if (!bounded.ok) return { ok: false, reason: bounded.reason };
   if (!isObject(json)) return { ok: false, reason: 'message must be a JSON object with a "type"' };
   const id = requestIdSchema.safeParse(json.requestId);
   const requestId = id.success ? { requestId: id.data } : {};

@@ -10,6 +10,7 @@ import type {
   TopicKind,
 } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
+import type { ConsumerMonitor } from '../../common/kafka/consumer-monitor.js';
 import type { Route } from '../http/route.js';
 import { FleetFeed } from './fleet-feed.js';
 import { FleetState } from './fleet-state.js';
@@ -40,6 +41,7 @@ export interface FleetDeps {
   registry: FleetRegistry;
   store: FleetStore;
   metricsRegistry: Registry;
+  consumerMonitor?: ConsumerMonitor;
   logger: Logger;
   now?: () => number;
   /** How often the latest health is read from InfluxDB. */
@@ -77,6 +79,7 @@ export class FleetFeature extends EventEmitter<FleetEvents> {
       topicPrefix: deps.topicPrefix,
       logger: this.logger,
       catchUpTimeoutMs: deps.catchUpTimeoutMs ?? 20_000,
+      ...(deps.consumerMonitor === undefined ? {} : { monitor: deps.consumerMonitor }),
     });
     this.poller = new HealthPoller({
       read: () => deps.store.latestHealth(),

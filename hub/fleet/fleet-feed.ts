@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import {
   SCHEMAS,
   alertRecordSchema,
@@ -12,6 +12,8 @@ import {
 import type { Logger } from '../../common/logger.js';
 import { retryKafkaStartup } from '../../common/kafka/startup-retry.js';
 import { CatchUp, type PartitionEnd } from '../../common/kafka/catch-up.js';
+import { UNMONITORED, type ConsumerMonitor, type SkipReason } from '../../common/kafka/consumer-monitor.js';
+import { SupervisedConsumer, type ConsumedRecord } from '../../common/kafka/supervised-consumer.js';
 import { decodeRecord } from './record-decoder.js';
 
 export interface FleetFeedHandlers {
@@ -28,6 +30,7 @@ export interface FleetFeedOptions {
   logger: Logger;
   /** Longest wait for the state topics to be read at start. */
   catchUpTimeoutMs: number;
+  monitor?: ConsumerMonitor;
 }
 
 /**
@@ -36,7 +39,7 @@ export interface FleetFeedOptions {
  * the latest offset, since every hub needs every device's live readings for its consoles.
  */
 export class FleetFeed {
-  private readonly consumers: Consumer[] = [];
+  private readonly consumers: SupervisedConsumer[] = [];
 
   constructor(private readonly o: FleetFeedOptions) {}
 
@@ -51,48 +54,65 @@ export class FleetFeed {
     );
     const catchUp = new CatchUp(ends);
 
-    const state = kafka.consumer({
-      groupId: `${topicPrefix}.hub-fleet.${randomUUID()}`,
-      maxWaitTimeInMs: 250,
-    });
-    this.consumers.push(state);
-    await state.connect();
-    await state.subscribe({ topics: stateTopics, fromBeginning: true });
-    await state.run({
-      autoCommit: false,
-      eachMessage: ({ topic, partition, message }) => {
-        if (topic === topics.presence) {
-          const decoded = decodeRecord(presenceRecordSchema, SCHEMAS.presence, message);
-          if (decoded.ok) handlers.presence(decoded.value);
-          else handlers.invalid(topic, decoded.reason);
-        } else {
-          const decoded = decodeRecord(alertRecordSchema, SCHEMAS.alerts, message);
-          if (decoded.ok) handlers.alert(decoded.value);
-          else handlers.invalid(topic, decoded.reason);
-        }
-        catchUp.read(topic, partition, message.offset);
-        return Promise.resolve();
-      },
-    });
+    const monitor = this.o.monitor ?? UNMONITORED;
+    const supervised = (
+      name: string,
+      groupId: string,
+      subscription: { topics: string[]; fromBeginning: boolean },
+      eachRecord: (record: ConsumedRecord) => void,
+      batched: boolean,
+    ): SupervisedConsumer => {
+      const consumer = new SupervisedConsumer({
+        name,
+        create: (config) => kafka.consumer(config),
+        config: { groupId, maxWaitTimeInMs: batched ? 100 : 250 },
+        subscription,
+        run: { autoCommit: false },
+        consume: { eachRecord, batched },
+        monitor,
+        logger,
+      });
+      this.consumers.push(consumer);
+      return consumer;
+    };
+    const invalid = (topic: string, decoded: { code: SkipReason; reason: string }): void => {
+      monitor.skipped(topic, decoded.code);
+      handlers.invalid(topic, decoded.reason);
+    };
 
-    const telemetry = kafka.consumer({
-      groupId: `${topicPrefix}.hub-fleet-telemetry.${randomUUID()}`,
-      maxWaitTimeInMs: 100,
-    });
-    this.consumers.push(telemetry);
-    await telemetry.connect();
-    await telemetry.subscribe({ topic: topics.telemetry, fromBeginning: false });
-    await telemetry.run({
-      autoCommit: false,
-      eachBatch: ({ batch }) => {
-        for (const message of batch.messages) {
-          const decoded = decodeRecord(telemetryRecordSchema, SCHEMAS.telemetry, message);
-          if (decoded.ok) handlers.telemetry(decoded.value);
-          else handlers.invalid(batch.topic, decoded.reason);
+    await supervised(
+      'fleet-state',
+      `${topicPrefix}.hub-fleet.${randomUUID()}`,
+      { topics: stateTopics, fromBeginning: true },
+      ({ topic, partition, message }) => {
+        try {
+          if (topic === topics.presence) {
+            const decoded = decodeRecord(presenceRecordSchema, SCHEMAS.presence, message);
+            if (decoded.ok) handlers.presence(decoded.value);
+            else invalid(topic, decoded);
+          } else {
+            const decoded = decodeRecord(alertRecordSchema, SCHEMAS.alerts, message);
+            if (decoded.ok) handlers.alert(decoded.value);
+            else invalid(topic, decoded);
+          }
+        } finally {
+          catchUp.read(topic, partition, message.offset);
         }
-        return Promise.resolve();
       },
-    });
+      false,
+    ).start();
+
+    await supervised(
+      'fleet-telemetry',
+      `${topicPrefix}.hub-fleet-telemetry.${randomUUID()}`,
+      { topics: [topics.telemetry], fromBeginning: false },
+      ({ topic, message }) => {
+        const decoded = decodeRecord(telemetryRecordSchema, SCHEMAS.telemetry, message);
+        if (decoded.ok) handlers.telemetry(decoded.value);
+        else invalid(topic, decoded);
+      },
+      true,
+    ).start();
 
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
@@ -108,7 +128,7 @@ export class FleetFeed {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.consumers.map((c) => c.disconnect()));
+    await Promise.all(this.consumers.map((c) => c.stop()));
   }
 
   private async endsOf(topicNames: string[]): Promise<PartitionEnd[]> {

@@ -23,6 +23,8 @@ export interface InfluxClientOptions {
  * would otherwise hide a recovered server for up to ten seconds.
  */
 export function createInfluxClient(url: string, options: InfluxClientOptions): InfluxConnection {
+  // Node's URL error carries the input, and this one may hold credentials.
+  if (!URL.canParse(url)) throw new TypeError('the InfluxDB URL is not a URL');
   const parsed = new URL(url);
   const database = decodeURIComponent(parsed.pathname.replace(/^\/|\/$/g, ''));
   if (database === '') throw new TypeError('the InfluxDB URL must name a database in its path');

@@ -1,5 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../../common/logger.js';
+import { UNMONITORED, type ConsumerMonitor } from '../../common/kafka/consumer-monitor.js';
+import { SupervisedConsumer } from '../../common/kafka/supervised-consumer.js';
 import type { DevicePool } from './device-pool.js';
 import type { MaintenancePipeline } from './pipeline.js';
 
@@ -15,6 +17,7 @@ export interface ConsumerOptions {
   /** Time a batch in progress gets to finish when the consumer stops. */
   stopGraceMs: number;
   logger: Logger;
+  monitor?: ConsumerMonitor;
   now?: () => number;
 }
 
@@ -24,7 +27,7 @@ export interface ConsumerOptions {
  * device state, so whoever reads a partition next resumes from state and offsets that agree.
  */
 export class MaintenanceConsumer {
-  private readonly consumer: Consumer;
+  private readonly supervised: SupervisedConsumer;
   private readonly abort = new AbortController();
   private readonly now: () => number;
   private inFlight: Promise<void> | null = null;
@@ -40,40 +43,45 @@ export class MaintenanceConsumer {
   constructor(private readonly o: ConsumerOptions) {
     this.now = o.now ?? Date.now;
     this.lastCheckpointMs = this.now();
-    this.consumer = o.kafka.consumer({
-      groupId: o.groupId,
-      sessionTimeout: o.sessionTimeoutMs,
-      heartbeatInterval: Math.floor(o.sessionTimeoutMs / 10),
-      maxWaitTimeInMs: 250,
-      allowAutoTopicCreation: false,
+    this.supervised = new SupervisedConsumer({
+      name: 'maintenance',
+      create: (config) => o.kafka.consumer(config),
+      config: {
+        groupId: o.groupId,
+        sessionTimeout: o.sessionTimeoutMs,
+        heartbeatInterval: Math.floor(o.sessionTimeoutMs / 10),
+        maxWaitTimeInMs: 250,
+        allowAutoTopicCreation: false,
+      },
+      subscription: { topics: [o.topic], fromBeginning: true },
+      run: { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1 },
+      consume: { eachBatch: (payload) => this.onBatch(payload) },
+      // A consumer rebuilt after a crash joins again: the same bookkeeping as a rebalance.
+      prepare: (consumer) => this.followJoins(consumer),
+      monitor: o.monitor ?? UNMONITORED,
+      logger: o.logger,
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
-      const assigned = new Set(payload.memberAssignment[o.topic] ?? []);
+  }
+
+  private followJoins(consumer: Consumer): void {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = new Set(payload.memberAssignment[this.o.topic] ?? []);
       const lost = [...this.partitionOf].filter(([, p]) => !assigned.has(p)).map(([id]) => id);
       // Another process may now own these devices; their state here would go stale.
       this.o.pool.evict(lost);
       for (const id of lost) this.partitionOf.delete(id);
       // A new generation restarts every partition from its committed offset.
       this.pending.clear();
-      o.logger.info(
+      this.o.logger.info(
         { partitions: [...assigned], evicted: lost.length },
         'maintenance consumer joined the group',
       );
     });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      o.logger.error({ err: payload.error, restart: payload.restart }, 'maintenance consumer crashed');
-    });
   }
 
+  /** Joins the group; may be called again after it rejected. */
   async start(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.o.topic, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    await this.supervised.start();
     this.running = true;
   }
 
@@ -81,7 +89,7 @@ export class MaintenanceConsumer {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    if (this.running) this.consumer.pause([{ topic: this.o.topic }]);
+    if (this.running) this.supervised.consumer?.pause([{ topic: this.o.topic }]);
     const inFlight = this.inFlight;
     if (inFlight !== null) {
       const finished = await Promise.race([
@@ -95,7 +103,7 @@ export class MaintenanceConsumer {
       await inFlight.catch(() => undefined);
     }
     if (this.running && this.clean) await this.finalCheckpoint();
-    await this.consumer.disconnect();
+    await this.supervised.stop();
     this.running = false;
   }
 
@@ -121,7 +129,9 @@ export class MaintenanceConsumer {
       partition,
       offset,
     }));
-    await this.consumer.commitOffsets(offsets);
+    const consumer = this.supervised.consumer;
+    if (consumer === undefined) return;
+    await consumer.commitOffsets(offsets);
     for (const { partition, offset } of offsets) {
       if (this.pending.get(partition) === offset) this.pending.delete(partition);
     }

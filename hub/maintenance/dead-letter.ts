@@ -3,6 +3,12 @@ import type { OutRecord } from '../../common/kafka/record-batcher.js';
 
 export const DEAD_LETTER_SOURCE = 'hub/maintenance';
 
+/**
+ * Payload bytes a dead letter keeps: in base64 (+33%) several still fit Kafka's default 1 MB
+ * record batch, whereas a telemetry record near that limit would make a dead letter Kafka refuses.
+ */
+export const MAX_DEAD_LETTER_PAYLOAD_BYTES = 256 * 1024;
+
 export interface Refused {
   reason: string;
   deviceId?: string;
@@ -10,23 +16,29 @@ export interface Refused {
   value: Buffer | null;
 }
 
-/** A record the consumer could not use, kept whole with the reason in the dead-letter topic. */
+/** A record the consumer could not use, kept (up to a size) with the reason in the dead-letter topic. */
 export function deadLetter(refused: Refused, deadLetterTopic: string, atMs: number): OutRecord {
+  // A claimed device id comes from the record's key or header, which any producer may fill.
+  const deviceId = refused.deviceId?.slice(0, 256);
+  const payload = refused.value ?? Buffer.alloc(0);
+  const kept = payload.subarray(0, MAX_DEAD_LETTER_PAYLOAD_BYTES);
+  const truncated =
+    kept.length < payload.length ? ` (payload truncated to ${kept.length} of ${payload.length} bytes)` : '';
   const value: DeadLetterRecord = {
-    reason: refused.reason.slice(0, 2048),
+    reason: `${refused.reason.slice(0, 2048 - truncated.length)}${truncated}`,
     source: DEAD_LETTER_SOURCE,
     topic: refused.topic,
-    ...(refused.deviceId === undefined ? {} : { deviceId: refused.deviceId.slice(0, 256) }),
-    payloadBase64: (refused.value ?? Buffer.alloc(0)).toString('base64'),
+    ...(deviceId === undefined ? {} : { deviceId }),
+    payloadBase64: kept.toString('base64'),
     at: atMs,
   };
-  const key = refused.deviceId ?? DEAD_LETTER_SOURCE;
+  const key = deviceId ?? DEAD_LETTER_SOURCE;
   return {
     topic: deadLetterTopic,
     key,
     value: Buffer.from(JSON.stringify(value)),
     headers: buildHeaders({
-      ...(refused.deviceId === undefined ? {} : { deviceId: refused.deviceId }),
+      ...(deviceId === undefined ? {} : { deviceId }),
       schema: SCHEMAS.deadLetter,
     }),
   };

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../../config/index.js';
 import { kafkaTopicNames } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
+import type { ConsumerMonitor } from '../../common/kafka/consumer-monitor.js';
 import { producerSink } from '../../common/kafka/producer-sink.js';
 import { ensureDatabase, DATA_RETENTION_POLICY } from '../influx/bootstrap.js';
 import { createInfluxClient, type InfluxConnection } from '../influx/client.js';
@@ -32,6 +33,8 @@ export interface MaintenanceDeps {
   registry?: { get(deviceId: string): { attributes: Readonly<Record<string, unknown>> } | undefined };
   /** Where the maintenance_* metrics are registered, such as the hub's /metrics registry. */
   metricsRegistry?: Registry;
+  /** Where the consumer reports its state, restarts and skipped records, such as the hub's. */
+  consumerMonitor?: ConsumerMonitor;
   /** Tests pass a faster backoff; the default retries from 200 ms up to 5 s. */
   backoff?: { initialMs: number; maxMs: number };
   /** An InfluxDB client to use instead of one built from INFLUX_URL. */
@@ -71,11 +74,16 @@ class Maintenance extends EventEmitter<MaintenanceEvents> implements Maintenance
     super();
   }
 
-  begin(consumer: MaintenanceConsumer, setUp: (signal: AbortSignal) => Promise<void>, log: Logger): void {
+  begin(
+    consumer: MaintenanceConsumer,
+    setUp: (signal: AbortSignal) => Promise<void>,
+    join: (signal: AbortSignal) => Promise<void>,
+    log: Logger,
+  ): void {
     this.consumer = consumer;
     this.ready = (async () => {
       await setUp(this.abort.signal);
-      await consumer.start();
+      await join(this.abort.signal);
       this.state = 'running';
       log.info('maintenance consumer running');
     })();
@@ -155,6 +163,7 @@ export function startMaintenance(deps: MaintenanceDeps): MaintenanceService {
     sessionTimeoutMs: m.sessionTimeoutMs,
     stopGraceMs: STOP_GRACE_MS,
     logger: log,
+    ...(deps.consumerMonitor === undefined ? {} : { monitor: deps.consumerMonitor }),
   });
   const setUp = (signal: AbortSignal): Promise<void> =>
     durably(() => ensureDatabase(influx, { database, retentionDays: m.retentionDays }), {
@@ -166,7 +175,18 @@ export function startMaintenance(deps: MaintenanceDeps): MaintenanceService {
           log.warn({ err: error, attempt }, 'InfluxDB not ready; retrying');
       },
     });
-  service.begin(consumer, setUp, log);
+  // Crashes after the first join are the consumer's to recover from; the first join is retried here.
+  const join = (signal: AbortSignal): Promise<void> =>
+    durably(() => consumer.start(), {
+      backoff,
+      signal,
+      beforeWait: () => Promise.resolve(),
+      onFailure: (error, attempt) => {
+        if (attempt === 1 || attempt % 10 === 0)
+          log.warn({ err: error, attempt }, 'maintenance consumer could not join its group; retrying');
+      },
+    });
+  service.begin(consumer, setUp, join, log);
   log.info({ groupId, database }, 'maintenance starting');
   return service;
 }

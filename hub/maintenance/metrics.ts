@@ -7,6 +7,7 @@ export class MaintenanceMetrics {
   readonly pointsDropped: Counter<'reason'>;
   readonly writeFailures: Counter<'code'>;
   readonly alerts: Counter<'severity'>;
+  readonly publishDropped: Counter<'kind'>;
   readonly influxUp: Gauge;
   readonly devices: Gauge;
   readonly batchSeconds: Histogram;
@@ -15,7 +16,7 @@ export class MaintenanceMetrics {
     const registers = [registry];
     this.records = new Counter({
       name: 'maintenance_records_total',
-      help: 'Telemetry records consumed, by outcome (assessed, unmodelled, stale, dead_letter)',
+      help: 'Telemetry records consumed, by outcome (assessed, unmodelled, stale, dead_letter; unassessed: stored without an assessment after an earlier reading of the device failed in the same batch)',
       labelNames: ['outcome'] as const,
       registers,
     });
@@ -41,6 +42,12 @@ export class MaintenanceMetrics {
       name: 'maintenance_alerts_total',
       help: 'Alert records published, by severity (info is a clear)',
       labelNames: ['severity'] as const,
+      registers,
+    });
+    this.publishDropped = new Counter({
+      name: 'maintenance_publish_dropped_total',
+      help: 'Alerts and dead letters not published because Kafka refused them for good, by kind (alert, dead_letter)',
+      labelNames: ['kind'] as const,
       registers,
     });
     this.influxUp = new Gauge({

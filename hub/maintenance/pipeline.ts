@@ -10,7 +10,7 @@ import { alertRecordOf } from './alert-record.js';
 import { deadLetter } from './dead-letter.js';
 import type { Assessment } from './detector/device-state.js';
 import type { DevicePool } from './device-pool.js';
-import { durably } from './durably.js';
+import { durably, isRetriable } from './durably.js';
 import { deviceHealthOf, type MaintenanceEvents } from './events.js';
 import type { MaintenanceMetrics } from './metrics.js';
 import { alertPoint, healthPoint, telemetryPoint } from './points.js';
@@ -39,6 +39,13 @@ export interface Waiting {
   signal: AbortSignal;
   /** Called between retries; the consumer heartbeats there. */
   beforeWait: () => Promise<void>;
+}
+
+/** Attempts at a send Kafka refuses for good (a record too large, say) before giving it up. */
+const REFUSED_SEND_ATTEMPTS = 3;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function alertRecord(alert: AlertRecord, topic: string): OutRecord {
@@ -84,16 +91,28 @@ export class MaintenancePipeline {
     const touched = new Set(records.map((r) => r.deviceId));
     try {
       await this.lookUp(touched, waiting);
-      const { points, alerts, latest, alertChanged } = this.assess(records);
+      const { points, alerts, latest, alertChanged, failed } = this.assess(records);
+      for (const { record, error } of failed) {
+        refused.push(
+          deadLetter(
+            {
+              reason: `assessment failed: ${messageOf(error)}`,
+              deviceId: record.deviceId,
+              topic: this.o.topics.telemetry,
+              value: Buffer.from(JSON.stringify(record)),
+            },
+            this.o.topics.deadLetter,
+            this.o.now(),
+          ),
+        );
+      }
       await this.store(points, waiting);
       if (alertChanged.length > 0) {
         const states = alertChanged.flatMap((id) => this.pool.state(id) ?? []);
         await this.retrying('save device state', () => this.ports.states.save(states), waiting);
       }
       const out = [...alerts.map((a) => alertRecord(a, this.o.topics.alerts)), ...refused];
-      if (out.length > 0) {
-        await this.retrying('publish to Kafka', () => this.ports.publish(out), waiting, false);
-      }
+      if (out.length > 0) await this.publish(out, waiting);
       for (const alert of alerts) {
         this.o.metrics.alerts.inc({ severity: alert.severity });
         this.o.events.emit('alert', alert);
@@ -134,20 +153,39 @@ export class MaintenancePipeline {
     alerts: AlertRecord[];
     latest: Map<string, Assessment>;
     alertChanged: string[];
+    failed: { record: TelemetryRecord; error: unknown }[];
   } {
     const points: IPoint[] = [];
     const alerts: AlertRecord[] = [];
     const latest = new Map<string, Assessment>();
     const alertChanged = new Set<string>();
+    const failed: { record: TelemetryRecord; error: unknown }[] = [];
+    const broken = new Set<string>();
     for (const record of records) {
-      points.push(telemetryPoint(record));
-      const known = this.pool.state(record.deviceId) !== undefined;
-      const assessment = this.pool.observe(record);
-      if (assessment === null) {
-        this.o.metrics.records.inc({ outcome: known ? 'stale' : 'unmodelled' });
+      if (broken.has(record.deviceId)) {
+        points.push(telemetryPoint(record));
+        this.o.metrics.records.inc({ outcome: 'unassessed' });
         continue;
       }
-      this.o.metrics.records.inc({ outcome: 'assessed' });
+      let assessment: Assessment | null;
+      try {
+        assessment = this.assessOne(record);
+      } catch (error) {
+        // One reading the detector cannot take must not hold the partition: it goes to the dead
+        // letter, and the device's state, maybe half updated, is rebuilt from its saved state on
+        // its next batch; its later readings in this batch are stored without an assessment.
+        this.pool.evict([record.deviceId]);
+        broken.add(record.deviceId);
+        failed.push({ record, error });
+        this.o.metrics.records.inc({ outcome: 'dead_letter' });
+        this.o.logger.error(
+          { deviceId: record.deviceId, ts: record.ts, err: messageOf(error) },
+          'assessment failed; reading sent to the dead letter',
+        );
+        continue;
+      }
+      points.push(telemetryPoint(record));
+      if (assessment === null) continue;
       points.push(healthPoint(assessment));
       latest.set(assessment.deviceId, assessment);
       const alert = alertRecordOf(assessment);
@@ -156,7 +194,61 @@ export class MaintenancePipeline {
       points.push(alertPoint(alert));
       alertChanged.add(assessment.deviceId);
     }
-    return { points, alerts, latest, alertChanged: [...alertChanged] };
+    return {
+      points,
+      alerts,
+      latest,
+      alertChanged: [...alertChanged].filter((id) => !broken.has(id)),
+      failed,
+    };
+  }
+
+  private assessOne(record: TelemetryRecord): Assessment | null {
+    const known = this.pool.state(record.deviceId) !== undefined;
+    const assessment = this.pool.observe(record);
+    this.o.metrics.records.inc({
+      outcome: assessment === null ? (known ? 'stale' : 'unmodelled') : 'assessed',
+    });
+    return assessment;
+  }
+
+  /**
+   * Sends alerts and dead letters. Kafka refusing the whole send for good (one record too large,
+   * say) does not hold the partition: each record is then sent alone, and one Kafka still refuses
+   * is given up and counted.
+   */
+  private async publish(records: readonly OutRecord[], waiting: Waiting): Promise<void> {
+    const whole = await this.sendOrRefuse(records, waiting);
+    if (whole === undefined) return;
+    if (records.length === 1) return this.dropped(records[0], whole.error);
+    for (const record of records) {
+      const alone = await this.sendOrRefuse([record], waiting);
+      if (alone !== undefined) this.dropped(record, alone.error);
+    }
+  }
+
+  /** Undefined once Kafka acknowledged; the error when it refuses these records for good. */
+  private async sendOrRefuse(
+    records: readonly OutRecord[],
+    waiting: Waiting,
+  ): Promise<{ error: unknown } | undefined> {
+    try {
+      await this.retrying('publish to Kafka', () => this.ports.publish(records), waiting, false);
+      return undefined;
+    } catch (error) {
+      if (waiting.signal.aborted || isRetriable(error)) throw error;
+      return { error };
+    }
+  }
+
+  private dropped(record: OutRecord | undefined, error: unknown): void {
+    if (record === undefined) return;
+    const kind = record.topic === this.o.topics.alerts ? 'alert' : 'dead_letter';
+    this.o.metrics.publishDropped.inc({ kind });
+    this.o.logger.error(
+      { topic: record.topic, key: record.key, bytes: record.value.length, err: messageOf(error) },
+      'Kafka refuses this record for good; not published',
+    );
   }
 
   private async store(points: readonly IPoint[], waiting: Waiting): Promise<void> {
@@ -200,6 +292,8 @@ export class MaintenancePipeline {
       backoff: this.o.backoff,
       signal: waiting.signal,
       beforeWait: waiting.beforeWait,
+      isRetriable,
+      nonRetriableAttempts: REFUSED_SEND_ATTEMPTS,
       onFailure: (error, attempt, delayMs) => {
         failed = true;
         const code = error instanceof InfluxWriteError ? error.code : 'other';

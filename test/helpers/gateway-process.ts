@@ -8,6 +8,8 @@ export interface GatewayProcess {
   gatewayId: string;
   logs: Record<string, unknown>[];
   mqttUrl: string;
+  /** What the process wrote to stderr so far (a crash's stack trace ends up here). */
+  stderr(): string;
   /** Sends `signal` and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -40,6 +42,7 @@ export async function startGatewayProcess(
     gatewayId: String(service.ready.gatewayId),
     logs: service.logs,
     mqttUrl: `mqtt://127.0.0.1:${ports.mqtt}`,
+    stderr: () => service.stderr(),
     stop: (signal) => service.stop(signal),
   };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kafkaTopicNames } from '../../../contracts/index.js';
+import { DEFAULT_JSON_LIMITS, kafkaTopicNames } from '../../../contracts/index.js';
 import { decidePublish } from '../../../gateway/broker/topic-policy.js';
 import { translateUplink } from '../../../gateway/uplink/translate.js';
 import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
@@ -88,6 +88,7 @@ describe('gateway under random topics and payloads', () => {
                   topics,
                   receivedAt: 0,
                   maxPayloadBytes: MAX_PAYLOAD,
+                  jsonLimits: DEFAULT_JSON_LIMITS,
                 })
               : { ok: false as const };
             // No command is known to this gateway, so every well-formed result is refused as unknown_command.

@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tcpConnect } from 'node:net';
 import mqtt from 'mqtt';
+import { generate } from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
 import { useTestTopics } from '../../helpers/kafka.js';
 import { connectDevice, subscribeReturnCodes } from '../../helpers/mqtt.js';
 import { execFileAsync } from '../../helpers/processes.js';
 import { registryWriter } from '../../helpers/registry.js';
+import { generateSecret, hashSecretWithScrypt } from '../../../common/registry/secrets.js';
+import { RegistryWriter } from '../../../common/registry/registry-writer.js';
 import { waitFor } from '../../helpers/wait.js';
 
 /** The CONNACK return code an mqtt.js connection attempt gets (0 = accepted). */
@@ -50,8 +53,17 @@ describe('gateway with DEVICE_AUTH=registry', () => {
 
   beforeAll(async () => {
     registry = await registryWriter(ctx.kafka, ctx.topics.devices);
-    for (const id of ['auth-a', 'auth-b', 'auth-gone', 'auth-rotated'])
+    for (const id of ['auth-a', 'auth-b', 'auth-gone', 'auth-rotated', 'auth-x'])
       secrets.set(id, await registry.provision(id));
+    // A record written before the hub switched to SHA-256.
+    const legacySecret = generateSecret();
+    await new RegistryWriter(registry.producer, ctx.topics.devices).put({
+      deviceId: 'auth-legacy',
+      secretHash: await hashSecretWithScrypt(legacySecret),
+      createdAt: Date.now(),
+      attributes: {},
+    });
+    secrets.set('auth-legacy', legacySecret);
     await execFileAsync('openssl', [
       'req',
       '-x509',
@@ -148,6 +160,29 @@ describe('gateway with DEVICE_AUTH=registry', () => {
     expect(other.stderr).toMatch(/not authori[sz]ed/i);
   });
 
+  it('lets the holder in at once after mosquitto_pub floods its id with wrong and missing passwords', async () => {
+    const port = gateway.ports.mqtt ?? 0;
+    const attempt = (args: string[]) =>
+      mosquittoPub(port, ['-i', 'auth-x', ...args, '-t', 'devices/auth-x/telemetry', '-m', '{}']);
+    for (let i = 0; i < 20; i++) {
+      const wrong = await attempt(['-u', 'auth-x', '-P', `wrong-${i}`]);
+      expect(wrong.stderr).toMatch(/bad user name or password/i);
+    }
+    const burst = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => attempt(i % 2 === 0 ? ['-u', 'auth-x'] : [])),
+    );
+    for (const refused of burst) expect(refused.code).not.toBe(0);
+    expect(await connackCode(gateway.mqttUrl, creds('auth-x'))).toBe(0);
+    const holder = await attempt(['-u', 'auth-x', '-P', secrets.get('auth-x') ?? '']);
+    expect(holder.code).toBe(0);
+  });
+
+  it('still accepts a device whose registry record holds a legacy scrypt hash', async () => {
+    expect(await connackCode(gateway.mqttUrl, creds('auth-legacy'))).toBe(0);
+    expect(await connackCode(gateway.mqttUrl, { ...creds('auth-legacy'), password: 'wrong' })).toBe(4);
+    expect(await connackCode(second.mqttUrl, creds('auth-legacy'))).toBe(0);
+  });
+
   it("keeps an authenticated device out of another device's topics", async () => {
     const a = await connectDevice(gateway.mqttUrl, 'auth-a', {
       username: 'auth-a',
@@ -200,7 +235,7 @@ describe('gateway with DEVICE_AUTH=registry', () => {
     const health = (await (await fetch(`http://127.0.0.1:${gateway.ports.http}/healthz`)).json()) as {
       registry: { loaded: boolean; devices: number };
     };
-    expect(health.registry).toEqual({ loaded: true, devices: 3 });
+    expect(health.registry).toEqual({ loaded: true, devices: 5 });
   });
 
   it('serves MQTT over TLS, and a plain connection to the TLS port fails', async () => {
@@ -246,8 +281,17 @@ describe('gateway with DEVICE_AUTH=registry', () => {
     const before = await counted();
     const socket = tcpConnect(second.ports.mqtt ?? 0, '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    // A PUBLISH header announcing 1 MiB; the limit in this test is 4 KiB.
-    socket.write(Buffer.from([0x30, 0x80, 0x80, 0x40]));
+    // A CONNECT (the first packet must be one), then a PUBLISH header announcing 1 MiB; the limit in
+    // this test is 4 KiB. Both in one write: the guard cuts the connection before aedes reads either.
+    const connect = generate({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 4,
+      clientId: 'oversized-1',
+      clean: true,
+      keepalive: 30,
+    });
+    socket.write(Buffer.concat([connect, Buffer.from([0x30, 0x80, 0x80, 0x40])]));
     await new Promise<void>((resolve) => socket.once('close', () => resolve()));
     expect(await counted()).toBe(before + 1);
   });
@@ -255,6 +299,6 @@ describe('gateway with DEVICE_AUTH=registry', () => {
   it('never writes a secret into its logs', () => {
     const logs = JSON.stringify([...gateway.logs, ...second.logs]);
     for (const secret of secrets.values()) expect(logs).not.toContain(secret);
-    expect(logs).not.toMatch(/scrypt\$/);
+    expect(logs).not.toMatch(/scrypt\$|sha256\$/);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { deviceIdSchema, kafkaTopicNames, telemetryPayloadSchema } from '../../../contracts/index.js';
+import {
+  DEFAULT_JSON_LIMITS,
+  deviceIdSchema,
+  kafkaTopicNames,
+  telemetryPayloadSchema,
+} from '../../../contracts/index.js';
 import { translateUplink } from '../../../gateway/uplink/translate.js';
 import { deviceIds, tagOf, telemetryPayload } from '../../../bench/devices.js';
 
@@ -21,6 +26,7 @@ describe('bench devices', () => {
       topics: kafkaTopicNames('iot'),
       receivedAt: 1_700_000_000_200,
       maxPayloadBytes: 65_536,
+      jsonLimits: DEFAULT_JSON_LIMITS,
     });
     expect(result.ok && JSON.parse(result.records[0]?.value.toString() ?? '{}')).toMatchObject({
       ts: 1_700_000_000_123,

@@ -1,5 +1,8 @@
+import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { RecordRejectedError } from '../../../common/kafka/errors.js';
 import { RecordBatcher, type OutRecord, type RecordSink } from '../../../common/kafka/record-batcher.js';
+import { recordLimits } from '../../../common/kafka/record-limits.js';
 
 const fastRetry = { initialMs: 1, maxMs: 5, factor: 2, jitter: 0 };
 
@@ -76,9 +79,8 @@ describe('RecordBatcher', () => {
     const dropped: OutRecord[] = [];
     const batcher = new RecordBatcher(sink, options, { onDropped: (r) => dropped.push(r) });
     const accepted = Array.from({ length: 30 }, (_, i) => batcher.offer(record('device', i)));
-    // Each record is 7-8 bytes (key "device" + value), so about six fit into 50 bytes.
-    expect(accepted.filter(Boolean).length).toBeGreaterThan(3);
-    expect(accepted.filter(Boolean).length).toBeLessThan(8);
+    // Each record takes 22 bytes as Kafka counts them (key, value, record framing): two fit into 50.
+    expect(accepted.filter(Boolean).length).toBe(2);
     expect(dropped.length).toBe(accepted.filter((a) => !a).length);
     open();
     await batcher.flush();
@@ -112,5 +114,212 @@ describe('RecordBatcher.hasRoom', () => {
     await Promise.all([...queued, waiting]);
     expect(admitted).toBe(true);
     await expect(batcher.hasRoom(10)).resolves.toBeUndefined();
+  });
+});
+
+const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
+
+function protocolError(type: string, code: number, retriable: boolean): Error {
+  return new KafkaJSProtocolError(Object.assign(new Error(`broker says ${type}`), { type, code, retriable }));
+}
+
+function valuesOf(records: readonly OutRecord[]): string[] {
+  return records.map((r) => r.value.toString());
+}
+
+/**
+ * A sink that answers like kafkajs: a request holding a poison record fails as a whole with the
+ * poison's error, whatever else it holds; `transient` failures come first.
+ */
+class KafkaLikeSink implements RecordSink {
+  readonly accepted: OutRecord[] = [];
+  readonly requests: number[] = [];
+  transient: Error[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+
+  constructor(private readonly refuse: (record: OutRecord) => Error | undefined) {}
+
+  async send(records: readonly OutRecord[]): Promise<void> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, 1));
+      this.requests.push(records.length);
+      const transient = this.transient.shift();
+      if (transient) throw transient;
+      for (const r of records) {
+        const error = this.refuse(r);
+        if (error) throw error;
+      }
+      this.accepted.push(...records);
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+const tooLarge = (r: OutRecord): Error | undefined =>
+  r.value.toString().startsWith('poison') ? protocolError('MESSAGE_TOO_LARGE', 10, false) : undefined;
+
+describe('RecordBatcher with records Kafka refuses for good', () => {
+  const batchOf = (n: number) => ({ ...options, maxBatchRecords: n, lingerMs: 5 });
+
+  it('fails only the poison record in the middle of a batch; the rest keep their order', async () => {
+    const sink = new KafkaLikeSink(tooLarge);
+    const rejected: [string, string][] = [];
+    const batcher = new RecordBatcher(sink, batchOf(20), {
+      onRejected: (r, e) => rejected.push([r.value.toString(), e.reason]),
+    });
+    const values = Array.from({ length: 20 }, (_, i) => (i === 11 ? 'poison' : String(i)));
+    const outcomes = await Promise.allSettled(
+      values.map((v, i) => batcher.enqueue({ ...record(`d${i % 3}`, i), value: Buffer.from(v) })),
+    );
+
+    expect(outcomes.map((o) => o.status)).toEqual(
+      values.map((v) => (v === 'poison' ? 'rejected' : 'fulfilled')),
+    );
+    const failure = (outcomes[11] as PromiseRejectedResult).reason as RecordRejectedError;
+    expect(failure).toBeInstanceOf(RecordRejectedError);
+    expect(failure).toMatchObject({ retriable: false, reason: 'MESSAGE_TOO_LARGE', topic: 't' });
+    expect(failure.message).toMatch(/not retriable/);
+    expect(valuesOf(sink.accepted)).toEqual(values.filter((v) => v !== 'poison'));
+    expect(rejected).toEqual([['poison', 'MESSAGE_TOO_LARGE']]);
+    expect(sink.maxInFlight).toBe(1);
+    expect(batcher.bytesQueued).toBe(0);
+  });
+
+  it('keeps sending what is queued behind a batch with a poison record, in order', async () => {
+    const sink = new KafkaLikeSink(tooLarge);
+    const batcher = new RecordBatcher(sink, batchOf(4));
+    const values = ['a', 'poison-1', 'b', 'c', 'd', 'e', 'poison-2', 'f', 'g'];
+    const outcomes = await Promise.allSettled(
+      values.map((v) => batcher.enqueue({ ...record('d', 0), value: Buffer.from(v) })),
+    );
+    expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(2);
+    expect(valuesOf(sink.accepted)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  });
+
+  it('retries transient failures as a whole batch, in order, rejecting nothing', async () => {
+    const sink = new KafkaLikeSink(() => undefined);
+    const retriesExceeded = new KafkaJSNumberOfRetriesExceeded(
+      protocolError('NOT_LEADER_FOR_PARTITION', 6, true),
+      {
+        retryCount: 5,
+        retryTime: 100,
+      },
+    );
+    sink.transient = [new KafkaJSConnectionError('Connection error: ECONNREFUSED'), retriesExceeded];
+    const failures: number[] = [];
+    const batcher = new RecordBatcher(sink, batchOf(10), {
+      onBatchFailed: (_e, attempt) => failures.push(attempt),
+    });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => batcher.enqueue(record('d', i))));
+    expect(failures).toEqual([1, 2]);
+    expect(sink.requests).toEqual([10, 10, 10]);
+    expect(valuesOf(sink.accepted)).toEqual(Array.from({ length: 10 }, (_, i) => String(i)));
+  });
+
+  it('retries a transient failure met while isolating a poison record, then goes on', async () => {
+    const sink = new KafkaLikeSink(tooLarge);
+    const batcher = new RecordBatcher(sink, batchOf(8));
+    const values = ['0', '1', '2', 'poison', '4', '5', '6', '7'];
+    const first = sink.send.bind(sink);
+    let calls = 0;
+    sink.send = (records) => {
+      // The second request is the first half of the isolation.
+      if (++calls === 2) sink.transient.push(new KafkaJSConnectionError('Connection closed'));
+      return first(records);
+    };
+    const outcomes = await Promise.allSettled(
+      values.map((v) => batcher.enqueue({ ...record('d', 0), value: Buffer.from(v) })),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(
+      values.map((v) => (v === 'poison' ? 'rejected' : 'fulfilled')),
+    );
+    expect(valuesOf(sink.accepted)).toEqual(['0', '1', '2', '4', '5', '6', '7']);
+  });
+
+  it('delivers every record of a batch refused only for its total size', async () => {
+    // As Kafka answers a partition's record batch larger than max.message.bytes.
+    const sink = new KafkaLikeSink(() => undefined);
+    const send = sink.send.bind(sink);
+    sink.send = (records) =>
+      records.length > 3 ? Promise.reject(protocolError('MESSAGE_TOO_LARGE', 10, false)) : send(records);
+    const rejected: OutRecord[] = [];
+    const batcher = new RecordBatcher(sink, batchOf(16), { onRejected: (r) => rejected.push(r) });
+    await Promise.all(Array.from({ length: 16 }, (_, i) => batcher.enqueue(record('d', i))));
+    expect(rejected).toEqual([]);
+    expect(valuesOf(sink.accepted)).toEqual(Array.from({ length: 16 }, (_, i) => String(i)));
+  });
+
+  it('rejects every record of a topic Kafka refuses as a whole without splitting it further', async () => {
+    const sink = new KafkaLikeSink((r) =>
+      r.topic === 'secret' ? protocolError('TOPIC_AUTHORIZATION_FAILED', 29, false) : undefined,
+    );
+    const batcher = new RecordBatcher(sink, batchOf(12));
+    const records = Array.from({ length: 12 }, (_, i) => ({
+      ...record('d', i),
+      topic: i < 6 ? 't' : 'secret',
+    }));
+    const outcomes = await Promise.allSettled(records.map((r) => batcher.enqueue(r)));
+    expect(outcomes.map((o) => o.status)).toEqual(
+      records.map((r) => (r.topic === 'secret' ? 'rejected' : 'fulfilled')),
+    );
+    expect(valuesOf(sink.accepted)).toEqual(['0', '1', '2', '3', '4', '5']);
+    // The whole batch, then its two halves: the second half is all "secret" and fails at once.
+    expect(sink.requests).toEqual([12, 6, 6]);
+  });
+
+  it('counts a best-effort record Kafka refuses, and nobody waits for it', async () => {
+    const sink = new KafkaLikeSink(tooLarge);
+    const rejected: string[] = [];
+    const batcher = new RecordBatcher(sink, batchOf(3), {
+      onRejected: (r) => rejected.push(r.value.toString()),
+    });
+    expect(batcher.offer({ ...record('d', 0), value: Buffer.from('poison') })).toBe(true);
+    expect(batcher.offer(record('d', 1))).toBe(true);
+    await batcher.flush();
+    expect(rejected).toEqual(['poison']);
+    expect(valuesOf(sink.accepted)).toEqual(['1']);
+    expect(batcher.bytesQueued).toBe(0);
+  });
+});
+
+describe('RecordBatcher with record limits', () => {
+  const limits = recordLimits(new Map([['small', 200]]), {
+    fallbackMaxMessageBytes: 10_000,
+    maxRequestBytes: 20_000,
+  });
+  const big = (topic: string): OutRecord => ({ topic, key: 'd', value: Buffer.alloc(300), headers: {} });
+
+  it('refuses a record too large for its topic at once, without sending it', async () => {
+    const sink = new ScriptedSink();
+    const rejected: string[] = [];
+    const batcher = new RecordBatcher(
+      sink,
+      { ...options, limits },
+      { onRejected: (_r, e) => rejected.push(e.reason) },
+    );
+    await expect(batcher.enqueue(big('small'))).rejects.toMatchObject({
+      name: 'RecordRejectedError',
+      reason: 'RECORD_TOO_LARGE',
+      retriable: false,
+    });
+    expect(batcher.offer(big('small'))).toBe(false);
+    await batcher.enqueue(big('roomy'));
+    expect(sink.batches.flat().map((r) => r.topic)).toEqual(['roomy']);
+    expect(rejected).toEqual(['RECORD_TOO_LARGE', 'RECORD_TOO_LARGE']);
+  });
+
+  it('names the first record of a message that cannot fit, so the message can be refused whole', () => {
+    const batcher = new RecordBatcher(new ScriptedSink(), { ...options, limits });
+    expect(batcher.firstMisfit([record('d', 1), big('roomy')])).toBeUndefined();
+    expect(batcher.firstMisfit([record('d', 1), big('small')])).toMatchObject({
+      topic: 'small',
+      limit: 200,
+      by: 'topic',
+    });
+    expect(new RecordBatcher(new ScriptedSink(), options).firstMisfit([big('small')])).toBeUndefined();
   });
 });

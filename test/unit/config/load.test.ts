@@ -47,7 +47,7 @@ describe('loadConfig', () => {
       maxBatchRecords: 500,
       qos0BufferBytes: 8 * 1024 * 1024,
       maxInflightBytes: 64 * 1024 * 1024,
-      connectTimeoutMs: 30_000,
+      connectTimeoutMs: 10_000,
       shutdownTimeoutMs: 10_000,
       maxConnections: 50_000,
       maxPacketBytes: 1024 * 1024,
@@ -170,6 +170,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it.each([
+    ['HUB_OPERATOR_TOKEN', 'hunter2 with spaces'],
+    ['INFLUX_URL', 'https://admin:s3cret-pw@influx.example:8086/iot?db=x'],
+    ['MQTT_TLS_KEY_FILE', ''],
+  ])('names %s but never shows its secret value', (name, value) => {
+    const err = configError(() => loadConfig({ env: { [name]: value } }));
+    const issue = err.issues.find((i) => i.setting === name);
+    expect(issue?.message).toMatch(
+      new RegExp(`^${name} \\([a-zA-Z.]+\\): expected .*, got a value that is not shown \\(secret\\)$`),
+    );
+    if (value !== '') expect(err.message).not.toContain(value);
+    expect(err.message).not.toContain('s3cret');
+  });
+
   it('lists every problem, one line each', () => {
     const err = configError(() =>
       loadConfig({
@@ -222,6 +236,22 @@ describe('loadConfig with a config file', () => {
       `KAFKA_BROKERS (kafka.brokers): expected a comma-separated list of host:port such as 127.0.0.1:9092, got "a:1" in config file ${file}`,
       `MQTT_PORT (mqtt.port): expected an integer port 0-65535, got "1883" in config file ${file}`,
     ]);
+  });
+
+  it('never shows a secret value from the file', () => {
+    const file = tempFile({ hub: { operatorToken: 'leaked token' }, influx: { url: 'http://u:pw-123@h:1' } });
+    const err = configError(() => loadConfig({ file, env: {} }));
+    expect(err.message.split('\n').sort()).toEqual([
+      `HUB_OPERATOR_TOKEN (hub.operatorToken): expected visible ASCII without spaces (1-4096), got a value that is not shown (secret) in config file ${file}`,
+      `INFLUX_URL (influx.url): expected an http(s) URL with a database path such as http://127.0.0.1:8086/iot, got a value that is not shown (secret) in config file ${file}`,
+    ]);
+  });
+
+  it('does not quote the text of a config file that is not JSON', () => {
+    const file = tempFile('{"hub": {"operatorToken": my-real-token}}');
+    const err = configError(() => loadConfig({ file, env: {} }));
+    expect(err.message).toMatch(/^CONFIG_FILE: .* is not valid JSON: Unexpected token$/);
+    expect(err.message).not.toContain('my-real-token');
   });
 
   it('lets a valid variable replace an invalid file value', () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import {
+  FirstPacketNotConnectError,
   GuardedConnection,
   PacketLengthTracker,
   PacketTooLargeError,
@@ -90,5 +91,38 @@ describe('GuardedConnection writes', () => {
     await new Promise((r) => setImmediate(r));
     expect(writes).toHaveLength(1);
     expect(writes[0]).toEqual(Buffer.from([0x40, 0x02, 0, 1, 0x40, 0x02, 0, 2]));
+  });
+});
+
+describe('GuardedConnection before CONNECT', () => {
+  function runFirst(limit: number, connectLimit: number, chunks: Buffer[]) {
+    return new Promise<{ passed: Buffer; error?: Error }>((resolve) => {
+      const socket = new PassThrough();
+      const connection = new GuardedConnection(socket, limit, { maxBytes: connectLimit });
+      const out: Buffer[] = [];
+      connection.on('data', (c: Buffer) => out.push(c));
+      connection.on('error', (error) => resolve({ passed: Buffer.concat(out), error }));
+      connection.on('end', () => resolve({ passed: Buffer.concat(out) }));
+      for (const chunk of chunks) socket.write(chunk);
+      socket.end();
+    });
+  }
+  const connectPacket = (bodyLength: number): Buffer =>
+    Buffer.concat([Buffer.from([0x10, ...encodeLength(bodyLength)]), Buffer.alloc(bodyLength, 1)]);
+
+  it('closes a connection whose first packet is not CONNECT before passing anything on', async () => {
+    const { passed, error } = await runFirst(1000, 100, [packet(10)]);
+    expect(error).toBeInstanceOf(FirstPacketNotConnectError);
+    expect(passed.length).toBe(0);
+  });
+
+  it('holds the first packet to the CONNECT limit and later packets to the packet limit', async () => {
+    const ok = await runFirst(1000, 100, [connectPacket(90), packet(900)]);
+    expect(ok.error).toBeUndefined();
+    expect(ok.passed.length).toBe(92 + 903);
+    const tooLarge = await runFirst(1000, 100, [connectPacket(200)]);
+    expect(tooLarge.error).toBeInstanceOf(PacketTooLargeError);
+    expect((tooLarge.error as PacketTooLargeError).limit).toBe(100);
+    expect(tooLarge.passed.length).toBe(0);
   });
 });

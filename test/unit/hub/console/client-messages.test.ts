@@ -66,4 +66,17 @@ describe('parseClientMessage', () => {
       'requestId',
     );
   });
+
+  it('refuses a frame nested deeper than the JSON limits before parsing it, without throwing', () => {
+    const deep = Buffer.from(`{"type":"issue-command","params":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+    const parsed = parseClientMessage(deep, false);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.reason).toMatch(/maxDepth/);
+  });
+
+  it('refuses a frame with a __proto__ key', () => {
+    const parsed = parseClientMessage(Buffer.from('{"type":"ping","__proto__":{"polluted":true}}'), false);
+    expect(parsed.ok).toBe(false);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
 });

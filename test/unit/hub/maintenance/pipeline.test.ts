@@ -51,7 +51,17 @@ const asMessage = (r: TelemetryRecord): RawMessage => ({
   headers: { schema: 'telemetry/1' },
 });
 
-function harness(failFirstWrites = 0) {
+/** What kafkajs throws for a record batch over the broker's max.message.bytes. */
+function tooLarge(): Error {
+  return Object.assign(new Error('The request included a message larger than the max message size'), {
+    name: 'KafkaJSProtocolError',
+    type: 'MESSAGE_TOO_LARGE',
+    retriable: false,
+  });
+}
+
+function harness(failFirstWrites = 0, refuse: (records: readonly OutRecord[]) => boolean = () => false) {
+  const metrics = new MaintenanceMetrics();
   const points: IPoint[] = [];
   const saved: string[][] = [];
   const published: OutRecord[] = [];
@@ -81,6 +91,7 @@ function harness(failFirstWrites = 0) {
         },
       },
       publish: (records) => {
+        if (refuse(records)) return Promise.reject(tooLarge());
         published.push(...records);
         return Promise.resolve();
       },
@@ -90,11 +101,11 @@ function harness(failFirstWrites = 0) {
       backoff: { initialMs: 1, maxMs: 2, factor: 2, jitter: 0 },
       now: () => 123,
       logger: pino({ level: 'silent' }),
-      metrics: new MaintenanceMetrics(),
+      metrics,
       events,
     },
   );
-  return { pool, pipeline, points, saved, published, alerts };
+  return { pool, pipeline, points, saved, published, alerts, metrics };
 }
 
 const waiting = () => {
@@ -167,6 +178,69 @@ describe('maintenance pipeline', () => {
       at: 123,
     });
     expect(h.published[0]?.topic).toBe(topics.deadLetter);
+  });
+
+  it('sends a reading the detector throws on to the dead letter and assesses the rest', async () => {
+    const h = harness();
+    const records = stepMotor().slice(0, 4);
+    const poison = records[1];
+    const observe = h.pool.observe.bind(h.pool);
+    h.pool.observe = (record) => {
+      if (record.deviceId === 'motor-1' && record.ts === poison?.ts) throw new RangeError('detector bug');
+      return observe(record);
+    };
+    const other = { ...records[0], deviceId: 'motor-2' } as TelemetryRecord;
+    await h.pipeline.process([...records, other].map(asMessage), waiting());
+
+    expect(h.published.map((r) => [r.topic, r.key])).toEqual([[topics.deadLetter, 'motor-1']]);
+    const letter = JSON.parse(h.published[0]?.value.toString() ?? '') as { reason: string };
+    expect(letter.reason).toBe('assessment failed: detector bug');
+    // Every other reading is stored; motor-1's state is rebuilt from its saved state next time.
+    expect(h.points.filter((p) => p.measurement === 'telemetry').map((p) => p.tags?.device)).toEqual([
+      'motor-1',
+      'motor-1',
+      'motor-1',
+      'motor-2',
+    ]);
+    expect(h.pool.state('motor-1')).toBeUndefined();
+    expect(h.pool.state('motor-2')).toBeDefined();
+    const outcomes = (await h.metrics.records.get()).values.map((v) => [v.labels.outcome, v.value]);
+    expect(Object.fromEntries(outcomes)).toEqual({ assessed: 2, unassessed: 2, dead_letter: 1 });
+  });
+
+  it('gives up a record Kafka refuses for good, publishes the others and finishes the batch', async () => {
+    const huge = 'x'.repeat(400_000);
+    // Any send holding the letter for the huge record is refused, as a broker would.
+    const h = harness(0, (records) => records.some((r) => r.value.length > 500_000));
+    const w = waiting();
+    await h.pipeline.process(
+      [
+        { key: Buffer.from('motor-1'), value: Buffer.from(huge), headers: {} },
+        { key: Buffer.from('motor-2'), value: Buffer.from('{nope'), headers: {} },
+      ],
+      w,
+    );
+    // The dead letter keeps at most 256 KiB of the payload, so Kafka takes it.
+    expect(h.published.map((r) => r.key)).toEqual(['motor-1', 'motor-2']);
+    const kept = JSON.parse(h.published[0]?.value.toString() ?? '') as {
+      reason: string;
+      payloadBase64: string;
+    };
+    expect(kept.reason).toMatch(/\(payload truncated to 262144 of 400000 bytes\)$/);
+    expect(Buffer.from(kept.payloadBase64, 'base64')).toHaveLength(262_144);
+
+    const strict = harness(0, (records) => records.some((r) => r.key === 'motor-1'));
+    await strict.pipeline.process(
+      [
+        { key: Buffer.from('motor-1'), value: Buffer.from('{nope'), headers: {} },
+        { key: Buffer.from('motor-2'), value: Buffer.from('{nope'), headers: {} },
+      ],
+      waiting(),
+    );
+    expect(strict.published.map((r) => r.key)).toEqual(['motor-2']);
+    expect((await strict.metrics.publishDropped.get()).values).toEqual([
+      expect.objectContaining({ labels: { kind: 'dead_letter' }, value: 1 }),
+    ]);
   });
 
   it('checkpoints the devices changed since the last checkpoint', async () => {
