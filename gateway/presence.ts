@@ -20,6 +20,9 @@ export class PresenceTracker {
   private readonly current = new Map<string, Client>();
   private readonly reasons = new WeakMap<Client, DisconnectReason>();
   private readonly connectedAt = new WeakMap<Client, number>();
+  // Connections that closed between CONNACK and aedes's 'clientReady' (which comes after the
+  // session is restored): their 'clientDisconnect' arrives first.
+  private readonly goneBeforeReady = new WeakSet<Client>();
   private shuttingDown = false;
   private readonly pending = new Set<Promise<void>>();
 
@@ -35,11 +38,17 @@ export class PresenceTracker {
 
   start(): void {
     this.broker.on('clientReady', (client) => {
+      const closed =
+        this.goneBeforeReady.has(client) || (client as Client & { closed?: boolean }).closed === true;
+      const holder = this.current.get(client.id);
+      // A newer connection of the device already speaks for it: this one has nothing to say.
+      if (closed && holder !== undefined && holder !== client) return;
       this.current.set(client.id, client);
       this.connectedAt.set(client, this.now());
       this.metrics.connections.set(this.current.size);
       this.metrics.connectsTotal.inc();
       this.write(client.id, 'connected');
+      if (closed) this.disconnected(client);
     });
     this.broker.on('keepaliveTimeout', (client) => this.reasons.set(client, 'keepalive-timeout'));
     this.broker.on('clientError', (client, error) => {
@@ -47,24 +56,31 @@ export class PresenceTracker {
       this.logger.debug({ deviceId: client.id, err: error.message }, 'client error');
     });
     this.broker.on('clientDisconnect', (client) => {
-      if (this.current.get(client.id) !== client) return;
-      this.current.delete(client.id);
-      this.metrics.connections.set(this.current.size);
-      const flagged = (client as Client & { _disconnected?: boolean })._disconnected;
-      const reason: DisconnectReason = this.shuttingDown
-        ? 'gateway-shutdown'
-        : flagged
-          ? 'clean'
-          : (this.reasons.get(client) ?? 'connection-lost');
-      if (this.elsewhere?.connectedElsewhereSince(client.id, this.connectedAt.get(client) ?? 0)) {
-        this.logger.debug(
-          { deviceId: client.id, reason },
-          'stale connection closed; the device is connected to another gateway',
-        );
+      if (this.current.get(client.id) !== client) {
+        if (!this.connectedAt.has(client)) this.goneBeforeReady.add(client);
         return;
       }
-      this.write(client.id, 'disconnected', reason);
+      this.disconnected(client);
     });
+  }
+
+  private disconnected(client: Client): void {
+    this.current.delete(client.id);
+    this.metrics.connections.set(this.current.size);
+    const flagged = (client as Client & { _disconnected?: boolean })._disconnected;
+    const reason: DisconnectReason = this.shuttingDown
+      ? 'gateway-shutdown'
+      : flagged
+        ? 'clean'
+        : (this.reasons.get(client) ?? 'connection-lost');
+    if (this.elsewhere?.connectedElsewhereSince(client.id, this.connectedAt.get(client) ?? 0)) {
+      this.logger.debug(
+        { deviceId: client.id, reason },
+        'stale connection closed; the device is connected to another gateway',
+      );
+      return;
+    }
+    this.write(client.id, 'disconnected', reason);
   }
 
   /** Marks the disconnects that follow as caused by this gateway stopping. */

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { SCHEMAS, buildHeaders, type DeadLetterRecord, type kafkaTopicNames } from '../../contracts/index.js';
 import type { OutRecord } from '../../common/kafka/record-batcher.js';
 import { recordMisfit, type RecordLimits } from '../../common/kafka/record-limits.js';
+import { deadLetterPayload } from '../../common/kafka/dead-letter-payload.js';
 
 export const DEFAULT_DEAD_LETTER_MAX_PAYLOAD_BYTES = 64 * 1024;
 
@@ -44,8 +44,6 @@ export function deadLetterRecord(
     topic: input.topic.slice(0, 65535),
     clientId: input.clientId.slice(0, 256),
     ...(input.deviceId === undefined ? {} : { deviceId: input.deviceId }),
-    payloadBytes: input.payload.length,
-    payloadSha256: createHash('sha256').update(input.payload).digest('hex'),
     at: input.at,
   };
   const headers = buildHeaders({
@@ -53,9 +51,13 @@ export function deadLetterRecord(
     schema: SCHEMAS.deadLetter,
     gatewayId,
   });
+  // Hashing a large payload is its main cost: once, however often the kept part shrinks.
+  const { payloadBytes, payloadSha256 } = deadLetterPayload(input.payload, 0);
   const build = (kept: number): OutRecord => {
     const value: DeadLetterRecord = {
       ...base,
+      payloadBytes,
+      payloadSha256,
       payloadBase64: input.payload.subarray(0, kept).toString('base64'),
       payloadTruncated: kept < input.payload.length,
     };

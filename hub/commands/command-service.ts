@@ -1,3 +1,4 @@
+import { isRecordRejected } from '../../common/kafka/errors.js';
 import type { CommandRecord, CommandStatusRecord } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
 import type { CommandLog } from './command-log.js';
@@ -85,6 +86,14 @@ export class CommandService {
         },
         'command write failed',
       );
+      // Kafka refused these records for good (too large for the topic): the request is at fault.
+      if (isRecordRejected(error)) {
+        return {
+          ok: false,
+          code: 'payload_too_large',
+          reason: `Kafka refused command ${command.id}: ${error.message}`,
+        };
+      }
       return {
         ok: false,
         code: 'unavailable',

@@ -1,5 +1,6 @@
 import { SCHEMAS, buildHeaders, type DeadLetterRecord } from '../../contracts/index.js';
 import type { OutRecord } from '../../common/kafka/record-batcher.js';
+import { deadLetterPayload } from '../../common/kafka/dead-letter-payload.js';
 
 export const DEAD_LETTER_SOURCE = 'hub/maintenance';
 
@@ -21,15 +22,16 @@ export function deadLetter(refused: Refused, deadLetterTopic: string, atMs: numb
   // A claimed device id comes from the record's key or header, which any producer may fill.
   const deviceId = refused.deviceId?.slice(0, 256);
   const payload = refused.value ?? Buffer.alloc(0);
-  const kept = payload.subarray(0, MAX_DEAD_LETTER_PAYLOAD_BYTES);
-  const truncated =
-    kept.length < payload.length ? ` (payload truncated to ${kept.length} of ${payload.length} bytes)` : '';
+  const kept = deadLetterPayload(payload, MAX_DEAD_LETTER_PAYLOAD_BYTES);
+  const truncated = kept.payloadTruncated
+    ? ` (payload truncated to ${MAX_DEAD_LETTER_PAYLOAD_BYTES} of ${payload.length} bytes)`
+    : '';
   const value: DeadLetterRecord = {
     reason: `${refused.reason.slice(0, 2048 - truncated.length)}${truncated}`,
     source: DEAD_LETTER_SOURCE,
     topic: refused.topic,
     ...(deviceId === undefined ? {} : { deviceId }),
-    payloadBase64: kept.toString('base64'),
+    ...kept,
     at: atMs,
   };
   const key = deviceId ?? DEAD_LETTER_SOURCE;
