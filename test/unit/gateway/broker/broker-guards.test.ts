@@ -14,8 +14,14 @@ async function broker(): Promise<Aedes> {
   return b;
 }
 
-const packet = (topic: string): PublishPacket =>
-  ({ cmd: 'publish', topic, payload: Buffer.from('x'), qos: 1, retain: false, dup: false });
+const packet = (topic: string): PublishPacket => ({
+  cmd: 'publish',
+  topic,
+  payload: Buffer.from('x'),
+  qos: 1,
+  retain: false,
+  dup: false,
+});
 
 function publish(b: Aedes, p: PublishPacket, client?: Client): Promise<void> {
   const route = (b as unknown as { publish: (p: PublishPacket, c: Client | null, done: () => void) => void })
