@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { summarizeIssues } from '../contracts/index.js';
 import type { BackoffOptions } from '../common/retry.js';
 import { DAY_MS } from './duration.js';
+import { DEFAULT_SITES, EFFECT_NAMES } from './effects.js';
 import { generateFleet } from './fleet.js';
 import { writeGroundTruth } from './ground-truth.js';
 import { initialState } from './model/step.js';
@@ -38,6 +39,12 @@ const fleetSettingsSchema = z.object({
   /** Simulated span failures are placed in; default the run's simulated length, or 7 days. */
   horizonMs: z.int().min(0).optional(),
   groundTruthFile: z.string().min(1).optional(),
+  /** Switchable effects (`effects.ts`); none by default. */
+  effects: z.array(z.enum(EFFECT_NAMES)).default([]),
+  /** Scales how often sensor trouble happens, with the glitches, dropouts and late-readings effects. */
+  troubleRate: z.number().positive().max(100).default(1),
+  /** Sites the fleet is spread over, with effects on. */
+  sites: z.int().min(1).max(1_000).default(DEFAULT_SITES),
   maxInFlightPerDevice: z.int().min(1).default(100),
   /** How long `stop()` waits for unacknowledged QoS 1 messages before disconnecting. */
   drainMs: z.int().min(0).default(3_000),
@@ -87,6 +94,7 @@ export async function startFleet(options: FleetOptions): Promise<FleetHandle> {
     prefix: settings.prefix,
     startMs: clock.startSimMs,
     horizonMs,
+    effects: { enabled: settings.effects, troubleRate: settings.troubleRate, sites: settings.sites },
   });
   if (settings.groundTruthFile !== undefined) await writeGroundTruth(settings.groundTruthFile, specs);
 

@@ -1,9 +1,15 @@
 import { isValidDeviceId } from '../contracts/index.js';
 import { HOUR_MS } from './duration.js';
+import type { EffectOptions } from './effects.js';
+import { drawDeviceEffects, drawFaultShape, drawSites, siteCount } from './fleet-effects.js';
+import { ALWAYS_RUNNING, type RunClock } from './model/degradation.js';
+import { runClockOf } from './model/duty.js';
 import { Rng, deriveSeed } from './prng.js';
 import {
+  EXTENDED_FAILURE_MODES_BY_MACHINE,
   FAILURE_MODES_BY_MACHINE,
   type DeviceSpec,
+  type FailureMode,
   type FaultSpec,
   type MachineType,
   type MotorRatings,
@@ -24,6 +30,8 @@ export interface FleetParams {
   horizonMs: number;
   minWindowMs?: number;
   maxWindowMs?: number;
+  /** Switchable effects (`effects.ts`); without any, the fleet is the original simulator's. */
+  effects?: EffectOptions;
 }
 
 export const DEFAULT_MIN_WINDOW_MS = 6 * HOUR_MS;
@@ -46,6 +54,9 @@ export function generateFleet(params: FleetParams): DeviceSpec[] {
 
   const width = Math.max(4, String(devices).length);
   const faulty = faultyIndices(seed, devices, Math.round(faults * devices));
+  const effects = params.effects !== undefined && params.effects.enabled.length > 0 ? params.effects : null;
+  const sites = effects === null ? [] : drawSites(seed, siteCount(effects, devices));
+  const extended = effects?.enabled.includes('faults-extended') ?? false;
 
   return Array.from({ length: devices }, (_, index): DeviceSpec => {
     const deviceId = `${prefix}${String(index + 1).padStart(width, '0')}`;
@@ -65,19 +76,25 @@ export function generateFleet(params: FleetParams): DeviceSpec[] {
       machineType === 'pump'
         ? { ...base, machineType, ratings: drawPumpRatings(rng), fault: null }
         : { ...base, machineType, ratings: drawMotorRatings(rng), fault: null };
+    if (effects !== null) spec.effects = drawDeviceEffects(deviceSeed, machineType, sites, effects);
     if (faulty.has(index)) {
-      spec.fault = drawFault(
+      const fault = drawFault(
         new Rng(deriveSeed(deviceSeed, 'fault')),
-        machineType,
+        (extended ? EXTENDED_FAILURE_MODES_BY_MACHINE : FAILURE_MODES_BY_MACHINE)[machineType],
+        runClockOf(spec),
         startMs,
         horizonMs,
         minWindow,
         maxWindow,
       );
+      if (extended && !ORIGINAL_MODES.has(fault.mode)) fault.shape = drawFaultShape(deviceSeed);
+      spec.fault = fault;
     }
     return spec;
   });
 }
+
+const ORIGINAL_MODES: ReadonlySet<FailureMode> = new Set(Object.values(FAILURE_MODES_BY_MACHINE).flat());
 
 function faultyIndices(seed: number, devices: number, count: number): Set<number> {
   const order = new Rng(deriveSeed(seed, 'faulty')).shuffle(Array.from({ length: devices }, (_, i) => i));
@@ -86,20 +103,29 @@ function faultyIndices(seed: number, devices: number, count: number): Set<number
 
 // The window fits inside the horizon when it can, with at least a tenth of the spare time
 // healthy first so a detector has a baseline; otherwise degradation starts at once and the
-// failure lies beyond the horizon.
+// failure lies beyond the horizon. The window is running time: a machine that stops now and
+// then takes longer, in calendar time, to wear out, and fails while running.
 function drawFault(
   rng: Rng,
-  machineType: MachineType,
+  modes: readonly FailureMode[],
+  clock: RunClock,
   startMs: number,
   horizonMs: number,
   minWindowMs: number,
   maxWindowMs: number,
 ): FaultSpec {
-  const mode = rng.pick(FAILURE_MODES_BY_MACHINE[machineType]);
+  const mode = rng.pick(modes);
   const window = Math.round(rng.uniform(minWindowMs, maxWindowMs));
-  const slack = Math.max(0, horizonMs - window);
+  const slack = Math.max(0, clock.before(startMs + horizonMs, window) - startMs);
   const onsetMs = startMs + Math.round(slack * rng.uniform(0.1, 1));
-  return { mode, onsetMs, failureMs: onsetMs + window, afterFailure: rng.chance(0.5) ? 'silent' : 'stopped' };
+  const fault: FaultSpec = {
+    mode,
+    onsetMs,
+    failureMs: clock.after(onsetMs, window),
+    afterFailure: rng.chance(0.5) ? 'silent' : 'stopped',
+  };
+  if (clock !== ALWAYS_RUNNING) fault.runMs = window;
+  return fault;
 }
 
 function drawSite(rng: Rng): SiteSpec {

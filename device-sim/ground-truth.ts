@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { decodeJson, deviceIdSchema, timestampMsSchema } from '../contracts/index.js';
-import { FAILURE_MODES, MACHINE_TYPES, type DeviceSpec } from './model/types.js';
+import { DUTY_KINDS, FAILURE_MODES, MACHINE_TYPES, type DeviceSpec } from './model/types.js';
 
 /** One line of the ground-truth file: what will happen to a device, in simulated epoch ms. */
 export const groundTruthSchema = z.object({
@@ -11,17 +11,31 @@ export const groundTruthSchema = z.object({
   onsetMs: timestampMsSchema.nullable(),
   /** Assumes nobody lowers the device's load limit: `set-load` below 1 postpones the failure. */
   failureMs: timestampMsSchema.nullable(),
+  // For analysis only, present when effects are on; none of it is in the telemetry.
+  site: z.string().optional(),
+  utcOffsetHours: z.number().optional(),
+  placement: z.enum(['indoor', 'outdoor']).optional(),
+  duty: z.enum(DUTY_KINDS).optional(),
+  looseConnector: z.boolean().optional(),
 });
 export type GroundTruth = z.infer<typeof groundTruthSchema>;
 
 export function groundTruthOf(spec: DeviceSpec): GroundTruth {
-  return {
+  const truth: GroundTruth = {
     deviceId: spec.deviceId,
     machineType: spec.machineType,
     failureMode: spec.fault?.mode ?? null,
     onsetMs: spec.fault?.onsetMs ?? null,
     failureMs: spec.fault?.failureMs ?? null,
   };
+  const fx = spec.effects;
+  if (fx === undefined) return truth;
+  truth.site = fx.site.siteId;
+  truth.utcOffsetHours = fx.site.utcOffsetHours;
+  if (fx.weather) truth.placement = fx.outdoor ? 'outdoor' : 'indoor';
+  if (fx.duty !== null) truth.duty = fx.duty.kind;
+  truth.looseConnector = fx.glitches !== null;
+  return truth;
 }
 
 export function formatGroundTruth(specs: readonly DeviceSpec[]): string {

@@ -4,6 +4,13 @@ export type { FleetStats, Summary } from './runtime/stats.js';
 export { noCredentials, type CredentialSource, type DeviceCredentials } from './runtime/credentials.js';
 export { generateFleet, type FleetParams } from './fleet.js';
 export {
+  EFFECT_NAMES,
+  parseEffectList,
+  type EffectListParse,
+  type EffectName,
+  type EffectOptions,
+} from './effects.js';
+export {
   groundTruthOf,
   groundTruthSchema,
   parseGroundTruth,
@@ -14,7 +21,9 @@ export { initialState, isFailed, stepDevice, withCalibration, withLoadLimit } fr
 export { simulateDevice, type SimulateWindow, type SimulatedSample } from './model/simulate.js';
 export { METRIC, type MetricName } from './model/metrics.js';
 export type {
+  DeviceEffects,
   DeviceSpec,
+  DutyKind,
   FailureMode,
   FaultSpec,
   MachineType,

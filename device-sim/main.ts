@@ -62,6 +62,8 @@ async function main(): Promise<void> {
   }
   const fleet = await startFleet({ ...options, credentials, onNotice: say });
   say(describeStart(fleet.specs, fleet.clock, options.durationMs, options.url));
+  if (options.effects !== undefined && options.effects.length > 0)
+    say(`effects: ${options.effects.join(', ')}`);
 
   let lastSent = 0;
   let lastAt = Date.now();

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { parseDurationMs } from '../duration.js';
+import { DEFAULT_SITES, parseEffectList } from '../effects.js';
 import { DEVICE_PREFIX_PATTERN, type FleetOptions } from '../fleet-runner.js';
 import { CREDENTIAL_SOURCES } from '../runtime/credentials.js';
 import { FLAGS } from './flags.js';
@@ -48,6 +49,15 @@ const instantText = z.string().transform((s, ctx) => {
   return ms;
 });
 
+const effectsText = z.string().transform((s, ctx) => {
+  const parsed = parseEffectList(s);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.reason });
+    return z.NEVER;
+  }
+  return parsed.effects;
+});
+
 const urlText = z.string().refine((s) => {
   try {
     return BROKER_PROTOCOLS.has(new URL(s).protocol);
@@ -79,6 +89,9 @@ const cliSchema = z.object({
   ramp: positive(100_000).default(200),
   'ground-truth': z.string().min(1, 'needs a file name').optional(),
   summary: z.string().min(1, 'needs a file name').optional(),
+  effects: effectsText.default([]),
+  'trouble-rate': positive(100).default(1),
+  sites: intIn(1, 1_000).default(DEFAULT_SITES),
   credentials: z
     .enum(CREDENTIAL_SOURCES, `expected one of: ${CREDENTIAL_SOURCES.join(', ')}`)
     .default('none'),
@@ -134,6 +147,9 @@ export function parseCli(argv: readonly string[]): CliParse {
         prefix: o.prefix,
         rampPerSec: o.ramp,
         groundTruthFile: o['ground-truth'],
+        effects: o.effects,
+        troubleRate: o['trouble-rate'],
+        sites: o.sites,
       },
       credentials:
         o.credentials === 'provision'

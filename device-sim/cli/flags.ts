@@ -1,3 +1,5 @@
+import { DEFAULT_SITES, EFFECT_NAMES } from '../effects.js';
+
 /** Every command-line flag, once: `parseArgs` config and `--help` text are both derived from here. */
 export interface FlagSpec {
   value: string;
@@ -52,6 +54,21 @@ export const FLAGS = {
     help: 'write what will happen to each device (JSON Lines: deviceId, machineType, failureMode, onsetMs, failureMs)',
   },
   summary: { value: 'FILE', default: 'none', help: 'also write the final JSON summary to FILE' },
+  effects: {
+    value: 'LIST',
+    default: 'none',
+    help: `effects real fleets have, comma-separated, or all: ${EFFECT_NAMES.join(', ')}`,
+  },
+  'trouble-rate': {
+    value: 'X',
+    default: '1',
+    help: 'scales how many devices have sensor trouble and how often (glitches, dropouts, late-readings)',
+  },
+  sites: {
+    value: 'N',
+    default: String(DEFAULT_SITES),
+    help: 'sites the fleet is spread over, each with its own climate and time zone (with effects)',
+  },
   credentials: {
     value: 'SOURCE',
     default: 'none',

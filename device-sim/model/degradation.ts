@@ -1,4 +1,5 @@
-import type { FailureMode, FaultSpec } from './types.js';
+import { DEFAULT_SHAPE, extendedSymptoms } from './fault-shapes.js';
+import type { FailureMode, FaultShape, FaultSpec } from './types.js';
 
 /** How a failure mode shows in the measurements at degradation progress p (0 healthy .. 1 failed). */
 export interface Symptoms {
@@ -7,6 +8,10 @@ export interface Symptoms {
   currentFactor: number;
   pressureFactor: number;
   flowFactor: number;
+  /** Multiplies the machine's temperature rise over ambient (a fouled cooler). */
+  coolingFactor: number;
+  /** Flow a leak bypasses, as a share of rated flow (pumps). */
+  leakShare: number;
 }
 
 export const NO_SYMPTOMS: Symptoms = {
@@ -15,6 +20,8 @@ export const NO_SYMPTOMS: Symptoms = {
   currentFactor: 1,
   pressureFactor: 1,
   flowFactor: 1,
+  coolingFactor: 1,
+  leakShare: 0,
 };
 
 /** 0 at p=0, 1 at p=1, growing like e^(k·p): slow at first, steep near failure. */
@@ -22,7 +29,7 @@ export function exponentialRise(p: number, k = 4): number {
   return Math.expm1(k * p) / Math.expm1(k);
 }
 
-export function symptoms(mode: FailureMode, p: number): Symptoms {
+export function symptoms(mode: FailureMode, p: number, shape: FaultShape = DEFAULT_SHAPE): Symptoms {
   switch (mode) {
     case 'bearing_wear':
       return {
@@ -46,7 +53,18 @@ export function symptoms(mode: FailureMode, p: number): Symptoms {
         temperatureRiseC: 35 * p ** 2,
         currentFactor: 1 + 0.12 * p ** 1.5,
       };
+    case 'bearing_spall':
+    case 'lubrication_loss':
+    case 'loose_mount':
+    case 'leak':
+    case 'winding_short':
+    case 'cooling_fouling':
+      return extendedSymptoms(NO_SYMPTOMS, mode, p, shape);
   }
+}
+
+export function faultSymptoms(fault: FaultSpec, p: number): Symptoms {
+  return symptoms(fault.mode, p, fault.shape);
 }
 
 /**
@@ -57,12 +75,34 @@ export function wearRate(loadLimit: number): number {
   return 0.2 + 0.8 * loadLimit ** 2;
 }
 
+/** When the machine runs: wear only advances then. */
+export interface RunClock {
+  /** Running time within [fromMs, toMs). */
+  runningMs(fromMs: number, toMs: number): number;
+  /** The instant by which `runMs` of running time has passed since `fromMs`. */
+  after(fromMs: number, runMs: number): number;
+  /** The instant from which `runMs` of running time passes until `toMs`. */
+  before(toMs: number, runMs: number): number;
+}
+
+export const ALWAYS_RUNNING: RunClock = {
+  runningMs: (fromMs, toMs) => Math.max(0, toMs - fromMs),
+  after: (fromMs, runMs) => fromMs + runMs,
+  before: (toMs, runMs) => toMs - runMs,
+};
+
+/** The calendar span from onset to failure. */
 export function windowMs(fault: FaultSpec): number {
   return fault.failureMs - fault.onsetMs;
 }
 
+/** Running time from onset to failure: the calendar span, unless the machine stops in between. */
+export function wearWindowMs(fault: FaultSpec): number {
+  return fault.runMs ?? windowMs(fault);
+}
+
 export function progress(fault: FaultSpec, wearMs: number): number {
-  const w = windowMs(fault);
+  const w = wearWindowMs(fault);
   return w <= 0 ? 1 : Math.min(1, Math.max(0, wearMs / w));
 }
 
@@ -78,12 +118,13 @@ export function advanceWear(
   loadLimit: number,
   fromMs: number,
   toMs: number,
+  clock: RunClock = ALWAYS_RUNNING,
 ): WearAdvance {
   const segmentStart = Math.max(fromMs, fault.onsetMs);
   if (toMs <= segmentStart) return { wearMs, failedAtMs: null };
   const rate = wearRate(loadLimit);
-  const remaining = windowMs(fault) - wearMs;
-  const gained = (toMs - segmentStart) * rate;
+  const remaining = wearWindowMs(fault) - wearMs;
+  const gained = clock.runningMs(segmentStart, toMs) * rate;
   if (gained < remaining) return { wearMs: wearMs + gained, failedAtMs: null };
-  return { wearMs: windowMs(fault), failedAtMs: Math.round(segmentStart + remaining / rate) };
+  return { wearMs: wearWindowMs(fault), failedAtMs: Math.round(clock.after(segmentStart, remaining / rate)) };
 }

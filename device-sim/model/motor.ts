@@ -13,7 +13,7 @@ export function motorTemperatureTarget(
   ambientC: number,
   sym: Symptoms,
 ): number {
-  return ambientC + r.temperatureRiseC * (0.2 + 0.8 * load * load) + sym.temperatureRiseC;
+  return ambientC + r.temperatureRiseC * (0.2 + 0.8 * load * load) * sym.coolingFactor + sym.temperatureRiseC;
 }
 
 /** Induction motor: speed sags with slip under load, current has a no-load magnetising part. */

@@ -7,14 +7,18 @@ import type { PumpRatings } from './types.js';
 export const PUMP_TEMPERATURE_TAU_MS = 20 * 60_000;
 
 export function pumpTemperatureTarget(r: PumpRatings, load: number, ambientC: number, sym: Symptoms): number {
-  return ambientC + r.temperatureRiseC * (0.3 + 0.7 * load) + sym.temperatureRiseC;
+  return ambientC + r.temperatureRiseC * (0.3 + 0.7 * load) * sym.coolingFactor + sym.temperatureRiseC;
 }
 
-/** Centrifugal pump with a throttled duty point: flow follows load, head falls less than flow. */
+/**
+ * Centrifugal pump with a throttled duty point: flow follows load, head falls less than flow. A
+ * leak's bypass flow is approximated by its effect on each reading.
+ */
 export function pumpRunning(r: PumpRatings, load: number, sym: Symptoms, spike: number, noise: Rng): Metrics {
-  const flow = r.flowM3h * load * sym.flowFactor;
-  const pressure = r.pressureBar * (0.55 + 0.45 * load) * sym.pressureFactor;
-  const current = r.currentA * (0.25 + 0.75 * load) * sym.currentFactor;
+  const leak = sym.leakShare;
+  const flow = r.flowM3h * load * sym.flowFactor * (1 - 0.2 * leak);
+  const pressure = r.pressureBar * (0.55 + 0.45 * load) * sym.pressureFactor * (1 - 0.7 * leak);
+  const current = r.currentA * (0.25 + 0.75 * load) * sym.currentFactor * (1 + 0.45 * leak);
   const vibration = r.vibrationMmS * (0.7 + 0.3 * load) * sym.vibrationFactor * spike;
   return {
     [METRIC.vibration]: roundTo(vibration * Math.exp(noise.gaussian(0, 0.06)), 3),

@@ -11,8 +11,10 @@ export interface SimulateWindow {
 
 export interface SimulatedSample {
   atMs: number;
-  /** Null once a silent machine has failed. */
+  /** Null once a silent machine has failed, or when the transport lost or held it back. */
   reading: Reading | null;
+  /** Readings measured earlier and delivered at this step, before `reading`. */
+  late: Reading[];
   events: EventPayload[];
 }
 
@@ -26,6 +28,6 @@ export function* simulateDevice(spec: DeviceSpec, window: SimulateWindow): Gener
   for (let t = window.fromMs; t <= window.toMs; t += window.intervalMs) {
     const step = stepDevice(spec, state, t);
     state = step.state;
-    yield { atMs: t, reading: step.reading, events: step.events };
+    yield { atMs: t, reading: step.reading, late: step.late ?? [], events: step.events };
   }
 }

@@ -1,12 +1,20 @@
-import type { EventPayload, Metrics } from '../../contracts/index.js';
+import type { EventPayload } from '../../contracts/index.js';
 import { Rng, deriveSeed } from '../prng.js';
-import { NO_SYMPTOMS, advanceWear, progress, symptoms, windowMs, type Symptoms } from './degradation.js';
-import { ambientC, lagFraction } from './environment.js';
+import { NO_SYMPTOMS, advanceWear, faultSymptoms, progress, wearWindowMs } from './degradation.js';
+import { runClockOf } from './duty.js';
+import { lagFraction } from './environment.js';
+import {
+  processRunning,
+  runningMetrics,
+  stoppedMetrics,
+  temperatureTarget,
+  temperatureTauMs,
+} from './machine.js';
 import { METRIC, roundTo } from './metrics.js';
-import { MOTOR_TEMPERATURE_TAU_MS, motorRunning, motorStopped, motorTemperatureTarget } from './motor.js';
 import { advanceLoad, advanceSpikes, firstLoad, firstSpike, spikeFactorAt } from './operating.js';
-import { PUMP_TEMPERATURE_TAU_MS, pumpRunning, pumpStopped, pumpTemperatureTarget } from './pump.js';
+import { advanceTrouble, deliver, effectStateCreate, inGlitch, withGlitch } from './sensor-trouble.js';
 import type { DeviceSpec, ModelState, StepResult } from './types.js';
+import { ambientAt } from './weather.js';
 
 const DAY_MS = 86_400_000;
 const TEMPERATURE_NOISE_SD_C = 0.15;
@@ -17,10 +25,13 @@ export function initialState(spec: DeviceSpec, startMs: number): ModelState {
   const load = firstLoad(events, startMs);
   const spike = firstSpike(events, startMs);
   const fault = spec.fault;
-  const wearMs = fault === null ? 0 : Math.min(windowMs(fault), Math.max(0, startMs - fault.onsetMs));
+  const wearMs =
+    fault === null ? 0 : Math.min(wearWindowMs(fault), runClockOf(spec).runningMs(fault.onsetMs, startMs));
   const failedAtMs = fault !== null && startMs >= fault.failureMs ? fault.failureMs : null;
-  const sym = fault === null ? NO_SYMPTOMS : symptoms(fault.mode, progress(fault, wearMs));
-  return {
+  const sym = fault === null ? NO_SYMPTOMS : faultSymptoms(fault, progress(fault, wearMs));
+  const ambient = ambientAt(spec, startMs);
+  const running = failedAtMs === null && processRunning(spec, startMs);
+  const state: ModelState = {
     lastMs: startMs,
     eventRng: events.state,
     noiseRng: deriveSeed(spec.seed, 'noise'),
@@ -28,10 +39,23 @@ export function initialState(spec: DeviceSpec, startMs: number): ModelState {
     ...spike,
     loadLimit: 1,
     wearMs,
-    temperatureC: temperatureTarget(spec, load.load, ambientC(spec.site, startMs), sym),
+    // A machine first seen while stopped has cooled to the air around it.
+    temperatureC: running ? temperatureTarget(spec, load.load, ambient, sym) : ambient,
     calibratedAtMs: startMs,
     failedAtMs,
   };
+  if (spec.effects !== undefined) {
+    state.fx = effectStateCreate(
+      spec.effects,
+      {
+        glitch: deriveSeed(spec.seed, 'glitches'),
+        drop: deriveSeed(spec.seed, 'dropouts'),
+        late: deriveSeed(spec.seed, 'late'),
+      },
+      startMs,
+    );
+  }
+  return state;
 }
 
 /**
@@ -41,49 +65,55 @@ export function initialState(spec: DeviceSpec, startMs: number): ModelState {
 export function stepDevice(spec: DeviceSpec, state: ModelState, atMs: number): StepResult {
   const t = Math.max(atMs, state.lastMs);
   const s: ModelState = { ...state };
+  if (state.fx !== undefined) s.fx = { ...state.fx };
   const events: EventPayload[] = [];
 
   const scheduled = new Rng(s.eventRng);
   advanceLoad(s, scheduled, t);
   advanceSpikes(s, scheduled, t);
   s.eventRng = scheduled.state;
+  const fx = spec.effects;
+  if (fx !== undefined && s.fx !== undefined) advanceTrouble(fx, s.fx, t);
 
   const fault = spec.fault;
   let sym = NO_SYMPTOMS;
   if (fault !== null) {
     if (s.failedAtMs === null) {
-      const wear = advanceWear(fault, s.wearMs, s.loadLimit, state.lastMs, t);
+      const wear = advanceWear(fault, s.wearMs, s.loadLimit, state.lastMs, t, runClockOf(spec));
       s.wearMs = wear.wearMs;
       if (wear.failedAtMs !== null) {
         s.failedAtMs = wear.failedAtMs;
         events.push(failureEvent(spec, wear.failedAtMs));
       }
     }
-    sym = symptoms(fault.mode, progress(fault, s.wearMs));
+    sym = faultSymptoms(fault, progress(fault, s.wearMs));
   }
 
   const failed = s.failedAtMs !== null;
-  const ambient = ambientC(spec.site, t);
+  const running = !failed && processRunning(spec, t);
+  const ambient = ambientAt(spec, t);
   const load = s.load * s.loadLimit;
-  const target = failed ? ambient : temperatureTarget(spec, load, ambient, sym);
+  const target = running ? temperatureTarget(spec, load, ambient, sym) : ambient;
   s.temperatureC += (target - s.temperatureC) * lagFraction(t - state.lastMs, temperatureTauMs(spec));
   s.lastMs = t;
 
   if (failed && fault?.afterFailure === 'silent') return { state: s, reading: null, events };
 
   const noise = new Rng(s.noiseRng);
-  const measured = failed
-    ? stoppedMetrics(spec, noise)
-    : runningMetrics(spec, load, sym, spikeFactorAt(s, t), noise);
+  let measured = running
+    ? runningMetrics(spec, load, s.temperatureC, sym, spikeFactorAt(s, t), noise)
+    : stoppedMetrics(spec, noise);
   const drift = (spec.sensorDriftCPerDay * (t - s.calibratedAtMs)) / DAY_MS;
   const temperature = s.temperatureC + drift + noise.gaussian(0, TEMPERATURE_NOISE_SD_C);
+  const glitches = fx?.glitches ?? null;
+  if (glitches !== null && s.fx !== undefined && inGlitch(s.fx, t))
+    measured = withGlitch(measured, glitches, noise);
   s.noiseRng = noise.state;
 
-  return {
-    state: s,
-    reading: { ts: t, metrics: { [METRIC.temperature]: roundTo(temperature, 2), ...measured } },
-    events,
-  };
+  const reading = { ts: t, metrics: { [METRIC.temperature]: roundTo(temperature, 2), ...measured } };
+  if (fx === undefined || s.fx === undefined) return { state: s, reading, events };
+  const delivery = deliver(fx, s.fx, reading, t);
+  return { state: s, reading: delivery.reading, late: delivery.late, events };
 }
 
 /** Operator `set-load`: caps the process load; wear slows with it. */
@@ -107,30 +137,4 @@ function failureEvent(spec: DeviceSpec, atMs: number): EventPayload {
     severity: 'critical',
     data: { machineType: spec.machineType, mode: spec.fault?.mode ?? null },
   };
-}
-
-function temperatureTarget(spec: DeviceSpec, load: number, ambient: number, sym: Symptoms): number {
-  switch (spec.machineType) {
-    case 'pump':
-      return pumpTemperatureTarget(spec.ratings, load, ambient, sym);
-    case 'motor':
-      return motorTemperatureTarget(spec.ratings, load, ambient, sym);
-  }
-}
-
-function temperatureTauMs(spec: DeviceSpec): number {
-  return spec.machineType === 'pump' ? PUMP_TEMPERATURE_TAU_MS : MOTOR_TEMPERATURE_TAU_MS;
-}
-
-function runningMetrics(spec: DeviceSpec, load: number, sym: Symptoms, spike: number, noise: Rng): Metrics {
-  switch (spec.machineType) {
-    case 'pump':
-      return pumpRunning(spec.ratings, load, sym, spike, noise);
-    case 'motor':
-      return motorRunning(spec.ratings, load, sym, spike, noise);
-  }
-}
-
-function stoppedMetrics(spec: DeviceSpec, noise: Rng): Metrics {
-  return spec.machineType === 'pump' ? pumpStopped(spec.ratings, noise) : motorStopped(noise);
 }

@@ -123,11 +123,8 @@ export class SimDevice {
     const step = stepDevice(this.spec, this.state, this.env.clock.simAt(wallNowMs));
     this.state = step.state;
     for (const event of step.events) this.publishEvent(event);
-    if (step.reading !== null) {
-      const reading: Reading = { ...step.reading, seq: this.seq++ };
-      stats.sent++;
-      this.publish(telemetryTopic(this.spec.deviceId), reading, qos);
-    }
+    for (const late of step.late ?? []) this.publishReading(late, qos);
+    if (step.reading !== null) this.publishReading(step.reading, qos);
   }
 
   /** Disconnects. `graceful` sends DISCONNECT; otherwise the socket is dropped. */
@@ -235,6 +232,7 @@ export class SimDevice {
         const step = stepDevice(this.spec, this.state, this.env.clock.simAt(Date.now()));
         this.state = withLoadLimit(step.state, effect.load);
         for (const event of step.events) this.publishEvent(event);
+        for (const late of step.late ?? []) this.publishReading(late, this.env.qos);
         return;
       }
       case 'calibrate':
@@ -262,6 +260,12 @@ export class SimDevice {
   private publishResult(result: CommandResultPayload, then?: () => void): void {
     this.env.stats.results++;
     this.publish(commandResultsTopic(this.spec.deviceId), result, 1, then);
+  }
+
+  private publishReading(measured: Reading, qos: 0 | 1): void {
+    const reading: Reading = { ...measured, seq: this.seq++ };
+    this.env.stats.sent++;
+    this.publish(telemetryTopic(this.spec.deviceId), reading, qos);
   }
 
   private publish(

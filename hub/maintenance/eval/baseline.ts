@@ -65,6 +65,8 @@ export function fixedThresholdDetector(machineType: MachineType): DeviceDetector
 
   return {
     observe(atMs, metrics): Step {
+      // Like the detector: a reading not newer than the last one (a late delivery) changes nothing.
+      if (lastMs !== null && atMs <= lastMs) return { opened: false, rulHours: null };
       firstMs ??= atMs;
       const dt = lastMs === null ? 0 : atMs - lastMs;
       lastMs = atMs;

@@ -1,11 +1,17 @@
-import { generateFleet, groundTruthOf, simulateDevice } from '../../../device-sim/index.js';
+import type { Reading } from '../../../contracts/index.js';
+import {
+  generateFleet,
+  groundTruthOf,
+  simulateDevice,
+  type EffectOptions,
+} from '../../../device-sim/index.js';
 import { machineTypeOf } from '../detector/machine-type.js';
 import type { DetectorParams } from '../detector/params.js';
 import type { MachineProfile, MachineType } from '../detector/profiles.js';
 import { fixedThresholdDetector } from './baseline.js';
 import type { DeviceDetector } from './device-detector.js';
 import { modelDetector } from './model-detector.js';
-import { score, type DeviceOutcome, type Figures } from './score.js';
+import { aggregate, scoreDevice, type DeviceOutcome, type DeviceScore, type Figures } from './score.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -17,6 +23,8 @@ export interface EvaluationOptions {
   /** Simulated time between readings. */
   intervalMs: number;
   startMs: number;
+  /** The simulator's effects; none by default. */
+  effects?: EffectOptions;
   profiles: Record<MachineType, MachineProfile>;
   params: DetectorParams;
 }
@@ -27,16 +35,24 @@ export interface EvaluationResult {
   faults: number;
   days: number;
   intervalMinutes: number;
+  effects: readonly string[];
   detector: Figures;
   baseline: Figures;
   seconds: number;
 }
 
+export interface RunScores {
+  detector: DeviceScore[];
+  baseline: DeviceScore[];
+  seconds: number;
+}
+
 /**
  * Runs the simulator's fleet through the pure device models, in process, and feeds every
- * reading to the maintenance detector and to a fixed-threshold baseline side by side.
+ * reading to the maintenance detector and to a fixed-threshold baseline side by side, in the
+ * order the transport delivers them (late readings arrive after newer ones).
  */
-export function evaluate(o: EvaluationOptions): EvaluationResult {
+export function runScores(o: EvaluationOptions, cell?: string): RunScores {
   const started = process.hrtime.bigint();
   const endMs = o.startMs + o.days * 24 * HOUR_MS;
   const specs = generateFleet({
@@ -46,47 +62,70 @@ export function evaluate(o: EvaluationOptions): EvaluationResult {
     prefix: 'eval-',
     startMs: o.startMs,
     horizonMs: endMs - o.startMs,
+    effects: o.effects,
   });
-  const model: DeviceOutcome[] = [];
-  const fixed: DeviceOutcome[] = [];
+  const detector: DeviceScore[] = [];
+  const baseline: DeviceScore[] = [];
+  const window = { fromMs: o.startMs, toMs: endMs, intervalMs: o.intervalMs };
   for (const spec of specs) {
     const truth = groundTruthOf(spec);
     const a: DeviceOutcome = { truth, alertsOpenedMs: [], rul: [] };
     const b: DeviceOutcome = { truth, alertsOpenedMs: [], rul: [] };
     let detectors: [DeviceDetector, DeviceDetector] | null = null;
-    const window = { fromMs: o.startMs, toMs: endMs, intervalMs: o.intervalMs };
+    let newestMs = -Infinity;
+    let unknownType = false;
     for (const sample of simulateDevice(spec, window)) {
-      const reading = sample.reading;
-      if (reading === null) continue;
-      if (detectors === null) {
-        const type = machineTypeOf(undefined, reading.metrics);
-        if (type === null) break;
-        detectors = [
-          modelDetector(spec.deviceId, o.profiles[type], o.params, sample.atMs),
-          fixedThresholdDetector(type),
-        ];
+      for (const reading of delivered(sample.late, sample.reading)) {
+        const atMs = reading.ts ?? sample.atMs;
+        if (detectors === null) {
+          const type = machineTypeOf(undefined, reading.metrics);
+          if (type === null) {
+            unknownType = true;
+            break;
+          }
+          detectors = [
+            modelDetector(spec.deviceId, o.profiles[type], o.params, atMs),
+            fixedThresholdDetector(type),
+          ];
+        }
+        // An operator sees the RUL of the newest reading; a late one does not take it back in time.
+        const fresh = atMs > newestMs;
+        newestMs = Math.max(newestMs, atMs);
+        const inWindow = truth.onsetMs !== null && atMs >= truth.onsetMs;
+        for (const [d, outcome] of [
+          [detectors[0], a],
+          [detectors[1], b],
+        ] as const) {
+          const step = d.observe(atMs, reading.metrics);
+          if (step.opened) outcome.alertsOpenedMs.push(atMs);
+          if (fresh && inWindow) outcome.rul.push({ atMs, hours: step.rulHours });
+        }
       }
-      const inWindow = truth.onsetMs !== null && sample.atMs >= truth.onsetMs;
-      for (const [detector, outcome] of [
-        [detectors[0], a],
-        [detectors[1], b],
-      ] as const) {
-        const step = detector.observe(sample.atMs, reading.metrics);
-        if (step.opened) outcome.alertsOpenedMs.push(sample.atMs);
-        if (inWindow) outcome.rul.push({ atMs: sample.atMs, hours: step.rulHours });
-      }
+      if (unknownType) break;
     }
-    model.push(a);
-    fixed.push(b);
+    detector.push(scoreDevice(a, o.startMs, endMs, cell));
+    baseline.push(scoreDevice(b, o.startMs, endMs, cell));
   }
+  return { detector, baseline, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+function delivered(late: readonly Reading[], reading: Reading | null): readonly Reading[] {
+  if (late.length === 0) return reading === null ? [] : [reading];
+  return reading === null ? late : [...late, reading];
+}
+
+/** One run, scored: the single-run CLI. */
+export function evaluate(o: EvaluationOptions): EvaluationResult {
+  const run = runScores(o);
   return {
     seed: o.seed,
     devices: o.devices,
     faults: o.faults,
     days: o.days,
     intervalMinutes: o.intervalMs / 60_000,
-    detector: score(model, o.startMs, endMs),
-    baseline: score(fixed, o.startMs, endMs),
-    seconds: Number((Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)),
+    effects: o.effects?.enabled ?? [],
+    detector: aggregate(run.detector),
+    baseline: aggregate(run.baseline),
+    seconds: Number(run.seconds.toFixed(1)),
   };
 }

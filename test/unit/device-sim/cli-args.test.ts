@@ -102,6 +102,27 @@ describe('parseCli', () => {
     expect(summaryFile).toBe('summary.json');
   });
 
+  it('reads effect flags, none by default', () => {
+    expect(run([]).fleet).toMatchObject({ effects: [], troubleRate: 1, sites: 4 });
+    expect(run(['--effects', 'all', '--trouble-rate', '3', '--sites', '6']).fleet).toMatchObject({
+      effects: [
+        'weather',
+        'duty',
+        'pump-curves',
+        'motor-physics',
+        'glitches',
+        'dropouts',
+        'late-readings',
+        'faults-extended',
+      ],
+      troubleRate: 3,
+      sites: 6,
+    });
+    expect(run(['--effects', 'weather,duty']).fleet.effects).toEqual(['weather', 'duty']);
+    expect(error(['--effects', 'weather,rain'])).toMatch(/^--effects: unknown effect rain/);
+    expect(error(['--sites', '0'])).toMatch(/^--sites: must be >= 1/);
+  });
+
   it('asks for help', () => {
     expect(parseCli(['--help'])).toEqual({ kind: 'help' });
     expect(parseCli(['-h', '--devices', 'x'])).toEqual({ kind: 'help' });

@@ -1,3 +1,4 @@
+import type { EffectName } from '../../../device-sim/effects.js';
 import { generateFleet, type FleetParams } from '../../../device-sim/fleet.js';
 import { simulateDevice } from '../../../device-sim/model/simulate.js';
 import type { DeviceSpec, FailureMode, MachineType } from '../../../device-sim/model/types.js';
@@ -17,6 +18,14 @@ export function fleet(overrides: Partial<FleetParams> = {}): DeviceSpec[] {
     horizonMs: 7 * DAY,
     ...overrides,
   });
+}
+
+/** The test fleet with some of the simulator's effects switched on. */
+export function effectsFleet(
+  enabled: readonly EffectName[],
+  overrides: Partial<FleetParams> = {},
+): DeviceSpec[] {
+  return fleet({ effects: { enabled }, ...overrides });
 }
 
 export interface Trace {
