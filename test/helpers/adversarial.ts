@@ -4,11 +4,16 @@ import {
   eventRecordSchema,
   commandStatusRecordSchema,
   telemetryRecordSchema,
+  type CommandRecord,
   type kafkaTopicNames,
 } from '../../contracts/index.js';
+import type { Kafka, Producer } from 'kafkajs';
+import { writeCommand } from './commands.js';
 import type { GatewayProcess } from './gateway-process.js';
-import type { CollectedRecord } from './kafka.js';
+import { collectTopics, type CollectedRecord } from './kafka.js';
+import type { MosquittoSubOptions, MosquittoSubscriber } from './mosquitto.js';
 import { connectDevice } from './mqtt.js';
+import { waitFor } from './wait.js';
 
 type Topics = ReturnType<typeof kafkaTopicNames>;
 
@@ -188,4 +193,46 @@ export function evidenceFor(
     records: valid.filter((r) => r.topic !== topics.deadLetter),
     invalid,
   };
+}
+
+/** Every topic a gateway writes, collected from the start: what the adversarial suites check. */
+export function collectGatewayOutput(kafka: Kafka, topics: Topics): ReturnType<typeof collectTopics> {
+  return collectTopics(kafka, [
+    topics.telemetry,
+    topics.events,
+    topics.commandStatus,
+    topics.deadLetter,
+    topics.presence,
+  ]);
+}
+
+/** A victim device that holds a persistent session for its own commands and errors. */
+export function victimSubscription(clientId: string): MosquittoSubOptions {
+  return {
+    clientId,
+    topics: [`devices/${clientId}/commands/#`, `devices/${clientId}/errors`],
+    qos: 1,
+    persistent: true,
+  };
+}
+
+/**
+ * Writes one legitimate `sentinel` command to each victim and waits until each has it: a victim
+ * that has its sentinel has had everything the gateway sent it before. On a timeout the caller's
+ * assertions show what arrived instead.
+ */
+export async function awaitSentinels(
+  producer: Producer,
+  commandsTopic: string,
+  victims: readonly { deviceId: string; subscriber: MosquittoSubscriber }[],
+): Promise<CommandRecord[]> {
+  const sentinels = await Promise.all(
+    victims.map(({ deviceId }) => writeCommand(producer, commandsTopic, { deviceId, name: 'sentinel' })),
+  );
+  for (const { subscriber } of victims) {
+    await waitFor(() => subscriber.messages.some((m) => m.topic.endsWith('/sentinel')), 15_000).catch(
+      () => undefined,
+    );
+  }
+  return sentinels;
 }

@@ -73,6 +73,11 @@ export interface MosquittoPubResult extends MosquittoExit {
   acknowledged: boolean;
 }
 
+/** Loopback, MQTT 3.1.1, debug output (what the helpers read their results from), and the client id. */
+function commonArgs(port: number, clientId: string): string[] {
+  return ['-h', '127.0.0.1', '-p', String(port), '-V', 'mqttv311', '-d', '-i', clientId];
+}
+
 /** Runs mosquitto_pub once with `-d`, and reads from its log whether the publish was acknowledged. */
 export async function mosquittoPub(
   port: number,
@@ -80,15 +85,7 @@ export async function mosquittoPub(
   timeoutMs = 30_000,
 ): Promise<MosquittoPubResult> {
   const args = [
-    '-h',
-    '127.0.0.1',
-    '-p',
-    String(port),
-    '-V',
-    'mqttv311',
-    '-d',
-    '-i',
-    options.clientId,
+    ...commonArgs(port, options.clientId),
     '-t',
     options.topic,
     '-q',
@@ -163,15 +160,7 @@ export async function startMosquittoSub(
   timeoutMs = 20_000,
 ): Promise<MosquittoSubscriber> {
   const args = [
-    '-h',
-    '127.0.0.1',
-    '-p',
-    String(port),
-    '-V',
-    'mqttv311',
-    '-d',
-    '-i',
-    options.clientId,
+    ...commonArgs(port, options.clientId),
     '-q',
     String(options.qos ?? 1),
     '-k',

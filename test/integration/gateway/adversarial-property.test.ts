@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoodTraffic, evidenceFor, gatewayHealth, lastLogs } from '../../helpers/adversarial.js';
+import {
+  GoodTraffic,
+  awaitSentinels,
+  collectGatewayOutput,
+  evidenceFor,
+  gatewayHealth,
+  lastLogs,
+  victimSubscription,
+} from '../../helpers/adversarial.js';
 import {
   attackArb,
   buildFilter,
@@ -11,9 +19,8 @@ import {
   type AttackSpec,
   type Parties,
 } from '../../helpers/attack-arbitraries.js';
-import { writeCommand } from '../../helpers/commands.js';
 import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
-import { collectTopics, uniqueName, useTestTopics, type CollectedRecord } from '../../helpers/kafka.js';
+import { uniqueName, useTestTopics, type CollectedRecord } from '../../helpers/kafka.js';
 import { startMosquittoSub, type MosquittoSubscriber } from '../../helpers/mosquitto.js';
 import { RawMqttClient, encodeConnect, isPacket, publishPacketBytes } from '../../helpers/raw-mqtt.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -42,24 +49,11 @@ describe('adversarial property: hostile devices among good ones', () => {
   let victim: MosquittoSubscriber;
   let runs = 0;
 
-  const victimSubscription = (clientId: string) => ({
-    clientId,
-    topics: [`devices/${clientId}/commands/#`, `devices/${clientId}/errors`],
-    qos: 1 as const,
-    persistent: true,
-  });
-
   beforeAll(async () => {
     gateway = await startGatewayProcess({ KAFKA_TOPIC_PREFIX: ctx.prefix, GATEWAY_ID: `gw-${tag}` });
     producer = ctx.kafka.producer();
     await producer.connect();
-    collected = await collectTopics(ctx.kafka, [
-      ctx.topics.telemetry,
-      ctx.topics.events,
-      ctx.topics.commandStatus,
-      ctx.topics.deadLetter,
-      ctx.topics.presence,
-    ]);
+    collected = await collectGatewayOutput(ctx.kafka, ctx.topics);
     // The offline victim holds a persistent session the gateway keeps while it is away.
     const away = await startMosquittoSub(gateway.ports.mqtt, victimSubscription(offlineVictim));
     await away.stop();
@@ -475,17 +469,10 @@ describe('adversarial property: hostile devices among good ones', () => {
     // Each victim gets one legitimate command after its SUBACK: once it has that, it has had
     // everything its session held (sent at CONNECT) and everything forwarded before.
     const back = await startMosquittoSub(gateway.ports.mqtt, victimSubscription(offlineVictim));
-    const sentinels = await Promise.all(
-      [onlineVictim, offlineVictim].map((deviceId) =>
-        writeCommand(producer, ctx.topics.commands, { deviceId, name: 'sentinel' }),
-      ),
-    );
-    for (const sub of [victim, back]) {
-      // On timeout the assertions below show what arrived instead.
-      await waitFor(() => sub.messages.some((m) => m.topic.endsWith('/sentinel')), 15_000).catch(
-        () => undefined,
-      );
-    }
+    const sentinels = await awaitSentinels(producer, ctx.topics.commands, [
+      { deviceId: onlineVictim, subscriber: victim },
+      { deviceId: offlineVictim, subscriber: back },
+    ]);
     await new Promise((r) => setTimeout(r, 300));
     const received = (sub: MosquittoSubscriber) =>
       sub.messages.map((m) => `${m.topic} ${m.payload.toString().slice(0, 120)}`);

@@ -1,7 +1,7 @@
 import type { Producer } from 'kafkajs';
 import type { IPublishPacket, Packet } from 'mqtt-packet';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayHealth, lastLogs } from '../../helpers/adversarial.js';
+import { awaitSentinels, gatewayHealth, lastLogs, victimSubscription } from '../../helpers/adversarial.js';
 import { writeCommand } from '../../helpers/commands.js';
 import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
 import { collectTopics, uniqueName, useTestTopics, type CollectedRecord } from '../../helpers/kafka.js';
@@ -170,13 +170,6 @@ describe('adversarial sessions and Wills', () => {
   });
 
   describe("Wills: a device's Will may not speak for another device", () => {
-    const victimSubscription = (clientId: string) => ({
-      clientId,
-      topics: [`devices/${clientId}/commands/#`, `devices/${clientId}/errors`],
-      qos: 1 as const,
-      persistent: true,
-    });
-
     /** Connects with `will`, then drops the TCP connection. False when the gateway refused the CONNECT. */
     async function dieWithWill(clientId: string, will: MosquittoWill): Promise<boolean> {
       let attacker: MosquittoSubscriber;
@@ -215,16 +208,10 @@ describe('adversarial sessions and Wills', () => {
 
       // Legitimate commands, written once the victims are subscribed, are the sentinels.
       const back = await startMosquittoSub(gateway.ports.mqtt, victimSubscription(offline));
-      const legit = await Promise.all(
-        [online, offline].map((deviceId) =>
-          writeCommand(producer, ctx.topics.commands, { deviceId, name: 'sentinel' }),
-        ),
-      );
-      for (const sub of [victim, back]) {
-        await waitFor(() => sub.messages.some((m) => m.topic.endsWith('/sentinel')), 15_000).catch(
-          () => undefined,
-        );
-      }
+      const legit = await awaitSentinels(producer, ctx.topics.commands, [
+        { deviceId: online, subscriber: victim },
+        { deviceId: offline, subscriber: back },
+      ]);
       await new Promise((r) => setTimeout(r, 300));
       const got = (sub: MosquittoSubscriber) => sub.messages.map((m) => `${m.topic} ${m.payload.toString()}`);
       const only = (deviceId: string, i: number) => {

@@ -3,11 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GoodTraffic, deadLettersFor, gatewayHealth, lastLogs } from '../../helpers/adversarial.js';
+import {
+  GoodTraffic,
+  collectGatewayOutput,
+  deadLettersFor,
+  gatewayHealth,
+  lastLogs,
+} from '../../helpers/adversarial.js';
 import { writeCommand } from '../../helpers/commands.js';
 import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
 import { eventWith, nestedArrays, nestedObjects, notJson } from '../../helpers/hostile-payloads.js';
-import { collectTopics, uniqueName, useTestTopics, type CollectedRecord } from '../../helpers/kafka.js';
+import { uniqueName, useTestTopics, type CollectedRecord } from '../../helpers/kafka.js';
 import { mosquittoPub, startMosquittoSub, type MosquittoPubResult } from '../../helpers/mosquitto.js';
 import { publishPacketBytes } from '../../helpers/raw-mqtt.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -38,13 +44,7 @@ describe('adversarial: one device cannot take the gateway or other devices down'
     dir = await mkdtemp(join(tmpdir(), 'adversarial-'));
     producer = ctx.kafka.producer();
     await producer.connect();
-    collected = await collectTopics(ctx.kafka, [
-      ctx.topics.telemetry,
-      ctx.topics.events,
-      ctx.topics.commandStatus,
-      ctx.topics.deadLetter,
-      ctx.topics.presence,
-    ]);
+    collected = await collectGatewayOutput(ctx.kafka, ctx.topics);
   });
   afterEach(async () => {
     await gateway?.stop();

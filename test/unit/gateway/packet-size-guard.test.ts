@@ -7,16 +7,10 @@ import {
   PacketLengthTracker,
   PacketTooLargeError,
 } from '../../../gateway/broker/packet-size-guard.js';
+import { encodeRemainingLength } from '../../helpers/raw-mqtt.js';
 
 function encodeLength(n: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (n > 0);
-  return bytes;
+  return [...encodeRemainingLength(n)];
 }
 
 function packet(bodyLength: number): Buffer {
@@ -24,10 +18,14 @@ function packet(bodyLength: number): Buffer {
 }
 
 /** Feeds `chunks` through a GuardedConnection; resolves with what came out and any error. */
-function run(limit: number, chunks: Buffer[]): Promise<{ passed: Buffer; error?: Error }> {
+function run(
+  limit: number,
+  chunks: Buffer[],
+  firstPacket?: { maxBytes: number },
+): Promise<{ passed: Buffer; error?: Error }> {
   return new Promise((resolve) => {
     const socket = new PassThrough();
-    const connection = new GuardedConnection(socket, limit);
+    const connection = new GuardedConnection(socket, limit, firstPacket);
     const out: Buffer[] = [];
     connection.on('data', (c: Buffer) => out.push(c));
     connection.on('error', (error) => resolve({ passed: Buffer.concat(out), error }));
@@ -95,18 +93,8 @@ describe('GuardedConnection writes', () => {
 });
 
 describe('GuardedConnection before CONNECT', () => {
-  function runFirst(limit: number, connectLimit: number, chunks: Buffer[]) {
-    return new Promise<{ passed: Buffer; error?: Error }>((resolve) => {
-      const socket = new PassThrough();
-      const connection = new GuardedConnection(socket, limit, { maxBytes: connectLimit });
-      const out: Buffer[] = [];
-      connection.on('data', (c: Buffer) => out.push(c));
-      connection.on('error', (error) => resolve({ passed: Buffer.concat(out), error }));
-      connection.on('end', () => resolve({ passed: Buffer.concat(out) }));
-      for (const chunk of chunks) socket.write(chunk);
-      socket.end();
-    });
-  }
+  const runFirst = (limit: number, connectLimit: number, chunks: Buffer[]) =>
+    run(limit, chunks, { maxBytes: connectLimit });
   const connectPacket = (bodyLength: number): Buffer =>
     Buffer.concat([Buffer.from([0x10, ...encodeLength(bodyLength)]), Buffer.alloc(bodyLength, 1)]);
 
