@@ -8,6 +8,7 @@ import { ensureTopics } from '../common/kafka/topics.js';
 import { startGatewayProcess } from '../test/helpers/gateway-process.js';
 import { issueCommand, provisionDevice } from '../test/helpers/hub-api.js';
 import { startHubProcess } from '../test/helpers/hub-process.js';
+import { retryKafka } from './kafka-scope.js';
 import { summarize } from './stats.js';
 
 export interface CommandsBenchOptions {
@@ -28,7 +29,10 @@ export async function runCommandsBench(options: CommandsBenchOptions): Promise<R
   const kafka = new Kafka({ clientId: 'bench', brokers: options.brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, { prefix, partitions: 6, replicationFactor: 1 });
+  // Right after another scenario deleted its topics, a new topic's metadata can lag behind.
+  await retryKafka('creating topics', () =>
+    ensureTopics(admin, { prefix, partitions: 6, replicationFactor: 1 }),
+  );
   const env = { KAFKA_TOPIC_PREFIX: prefix, KAFKA_BROKERS: options.brokers.join(',') };
   const token = randomBytes(32).toString('base64url');
   const [gateway, hub] = await Promise.all([
