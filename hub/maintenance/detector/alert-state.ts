@@ -6,6 +6,8 @@ export type OpenSeverity = 'warning' | 'critical';
 export interface AlertState {
   severity: OpenSeverity | null;
   openedAtMs: number | null;
+  /** The metric that drove the alert when it opened. Absent in snapshots of 2026-11. */
+  metric?: string | null;
 }
 
 export const NO_ALERT: AlertState = { severity: null, openedAtMs: null };

@@ -7,7 +7,7 @@ import {
   type OperatingPoint,
 } from './operating-point.js';
 import type { DetectorParams } from './params.js';
-import type { MachineProfile, MachineType, MetricProfile } from './profiles.js';
+import { METRICS, type MachineProfile, type MachineType, type MetricProfile } from './profiles.js';
 import { nextRul, rulAt, type RulCandidate, type RulEstimate } from './rul.js';
 import { holtUpdate, type Holt } from './smoothing.js';
 
@@ -20,6 +20,11 @@ export interface DeviceState {
   deviceId: string;
   machineType: MachineType;
   firstMs: number;
+  /**
+   * Running time seen so far: baselines are learnt over running time, so a machine first seen
+   * during a weekend stop still learns from its first shift. Absent in snapshots of 2026-11.
+   */
+  runMs?: number;
   /** Device time of the last reading taken into account; null before the first. */
   lastMs: number | null;
   point: OperatingPoint;
@@ -64,6 +69,7 @@ export function deviceStateCreate(deviceId: string, machineType: MachineType, at
     deviceId,
     machineType,
     firstMs: atMs,
+    runMs: 0,
     lastMs: null,
     point: operatingPointCreate(),
     metrics: {},
@@ -96,7 +102,8 @@ export function observe(
     else holtUpdate(held, value, dtMs, params.smoothTauMs, 4 * params.smoothTauMs);
   }
 
-  const learning = atMs - s.firstMs < profile.baselineMs;
+  const ranMs = s.runMs ?? atMs - s.firstMs;
+  let learning = ranMs < profile.baselineMs;
   const point = operatingPointStep(
     s.point,
     values[profile.loadMetric],
@@ -104,11 +111,33 @@ export function observe(
     profile,
     params.stoppedFraction,
     learning,
+    atMs,
   );
+  if (point.rebased === true) {
+    // Baselines taught by a stopped machine's readings describe no working state: start again.
+    s.metrics = {};
+    s.firstMs = atMs;
+    s.runMs = 0;
+    learning = true;
+  }
   // A stopped machine says nothing about its wear: health and alerts hold until it runs again.
-  if (!point.running)
+  if (!point.running) {
+    s.runMs = point.rebased === true ? 0 : ranMs;
     return assessment(s, profile, atMs, { running: false, learning, anomaly: 0, change: null });
+  }
+  s.runMs = (point.rebased === true ? 0 : ranMs) + dtMs;
 
+  // Temperature alone may be weather: its baseline keeps learning (slowly, clipped) unless another
+  // metric confirms a change or the rise is beyond what weather does.
+  const corroborated = profile.metrics.some((mp) => {
+    const ms = s.metrics[mp.metric];
+    return (
+      mp.metric !== METRICS.temperature &&
+      ms !== undefined &&
+      ms.cusum.alarm &&
+      degradationOf(mp, ms) >= params.corroborationDegradation
+    );
+  });
   let anomaly = 0;
   let worst: RulCandidate | null = null;
   const candidates: RulCandidate[] = [];
@@ -116,6 +145,11 @@ export function observe(
     const value = values[mp.metric];
     if (value === undefined) continue;
     const ms = (s.metrics[mp.metric] ??= metricStateCreate(mp));
+    if (point.settling === true && mp.metric === METRICS.temperature) {
+      // Still warming up after a stop: keep what is known, learn and judge nothing.
+      candidates.push({ profile: mp, state: ms, degradation: degradationOf(mp, ms) });
+      continue;
+    }
     const report = metricStep(
       ms,
       mp,
@@ -124,9 +158,13 @@ export function observe(
         value,
         atMs,
         dtMs,
-        learning: atMs - s.firstMs < mp.learningMs,
+        learning: s.runMs < mp.learningMs,
         novel: point.novel,
         trendWindowMs: profile.trendWindowMs,
+        mayHold:
+          mp.metric !== METRICS.temperature ||
+          corroborated ||
+          mp.direction * ms.deviation.level >= params.temperatureHoldC,
       },
       params,
     );
@@ -144,18 +182,83 @@ export function observe(
   s.health = Math.min(1, Math.max(0, 1 - (worst?.degradation ?? 0)));
   s.driver = worst?.profile.metric ?? null;
   s.rul = nextRul(s.rul, candidates, atMs, params);
+  const evidence = alertEvidence(candidates, params, s.alert.severity !== null, profile.alerts.warningHealth);
+  const superseding = supersedingCause(s, candidates, profile);
   const next = nextAlert(
-    s.alert,
+    superseding === null ? s.alert : NO_ALERT,
     {
       atMs,
-      health: s.health,
+      health: evidence.health,
       rulHours: rulAt(s.rul, atMs),
-      changeConfirmed: worst?.state.cusum.alarm ?? false,
+      changeConfirmed: evidence.confirmed || superseding !== null,
     },
     profile.alerts,
   );
-  s.alert = next.state;
+  s.alert =
+    next.change?.type === 'opened' ? { ...next.state, metric: superseding ?? evidence.driver } : next.state;
   return assessment(s, profile, atMs, { running: true, learning, anomaly, change: next.change });
+}
+
+/**
+ * What the alert is decided on. Temperature alone is weak evidence: weather moves an outdoor
+ * machine by several degrees for a day or two, which the daily cycle does not explain. It counts
+ * only when another metric confirms a change too, or once the rise exceeds what weather does.
+ */
+function alertEvidence(
+  candidates: readonly RulCandidate[],
+  p: DetectorParams,
+  open: boolean,
+  warningHealth: number,
+): { health: number; confirmed: boolean; driver: string | null } {
+  // An open alert clears on all the evidence, or it would flap at the threshold.
+  const corroborated =
+    open ||
+    candidates.some(
+      (c) =>
+        c.profile.metric !== METRICS.temperature &&
+        c.state.cusum.alarm &&
+        c.degradation >= p.corroborationDegradation,
+    );
+  let worst: RulCandidate | null = null;
+  // The driver's own change detector may lag another's that is as far gone (after a restart).
+  let confirmedElsewhere = false;
+  for (const c of candidates) {
+    const alone =
+      c.profile.metric === METRICS.temperature &&
+      !corroborated &&
+      c.degradation * c.profile.failureDelta < p.temperatureAloneC;
+    if (alone) continue;
+    if (c.state.cusum.alarm && 1 - c.degradation <= warningHealth) confirmedElsewhere = true;
+    if (worst === null || c.degradation > worst.degradation) worst = c;
+  }
+  return {
+    health: Math.min(1, Math.max(0, 1 - (worst?.degradation ?? 0))),
+    confirmed: (worst?.state.cusum.alarm ?? false) || confirmedElsewhere,
+    driver: worst?.profile.metric ?? null,
+  };
+}
+
+/**
+ * An open alert whose cause has let go, or was temperature alone, may be hiding a real fault:
+ * when another metric confirms a change of its own that reaches the warning level, it is
+ * announced as a new alert. Returns that metric.
+ */
+function supersedingCause(
+  s: DeviceState,
+  candidates: readonly RulCandidate[],
+  profile: MachineProfile,
+): string | null {
+  const cause = s.alert.metric;
+  if (s.alert.severity === null || cause === undefined || cause === null) return null;
+  // Temperature alone is the weak cause (weather), so a confirmed change elsewhere always counts.
+  if (cause !== METRICS.temperature && s.metrics[cause]?.cusum.alarm === true) return null;
+  let next: RulCandidate | null = null;
+  for (const c of candidates) {
+    if (c.profile.metric === cause || !c.state.cusum.alarm) continue;
+    if (1 - c.degradation > profile.alerts.warningHealth) continue;
+    if (next === null || c.degradation > next.degradation) next = c;
+  }
+  return next?.profile.metric ?? null;
 }
 
 function degradationOf(mp: MetricProfile, ms: MetricState): number {

@@ -74,6 +74,8 @@ export interface MetricStep {
   /** The operating point is new to the baseline: teach it, but do not judge by it. */
   novel: boolean;
   trendWindowMs: number;
+  /** The change may be taken for wear and the baseline held; false while it lacks corroboration. */
+  mayHold: boolean;
 }
 
 export interface MetricReport {
@@ -103,7 +105,7 @@ export function metricStep(
   // Once a confirmed change has grown beyond noise the baseline must not follow the wear, and
   // the residual is wear, not noise. A smaller alarm may come from a baseline learnt from too
   // little, which only more teaching mends.
-  const wearing = s.cusum.alarm && degradationOf(profile, level) >= p.freezeDegradation;
+  const wearing = step.mayHold && s.cusum.alarm && degradationOf(profile, level) >= p.freezeDegradation;
   if (step.learning || step.novel || !wearing) teach(s, y, predicted, sigma, step, p);
   if (!wearing) learnScale(s, profile, Math.abs(residual) / sigma, step, p);
 

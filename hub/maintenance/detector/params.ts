@@ -29,6 +29,12 @@ export interface DetectorParams {
   rulShare: number;
   /** The machine counts as stopped below this fraction of its usual load metric. */
   stoppedFraction: number;
+  /** A temperature rise (°C) alerts on its own only from here; below, another metric must confirm. */
+  temperatureAloneC: number;
+  /** Uncorroborated, the temperature baseline is held (the change taken for wear) only from this rise, °C. */
+  temperatureHoldC: number;
+  /** A metric confirms another's change when its own alarm is at least this far towards failure. */
+  corroborationDegradation: number;
 }
 
 const MINUTE = 60_000;
@@ -50,6 +56,9 @@ export const DEFAULT_PARAMS: DetectorParams = {
   minRulDegradation: 0.05,
   rulShare: 0.5,
   stoppedFraction: 0.2,
+  temperatureAloneC: 8,
+  temperatureHoldC: 8,
+  corroborationDegradation: 0.05,
 };
 
 // Current, vibration and pressure are close to linear in load over the working range, and a

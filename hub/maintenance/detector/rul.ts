@@ -14,8 +14,9 @@ const HOUR_MS = 3_600_000;
 /**
  * Refits the trends when a bucket has closed since the last fit. Every metric whose change
  * detector holds an alarm and that is at least `rulShare` as far towards failure as the worst
- * one contributes, weighted by how far it is: one failure shows in several metrics (a leaking
- * seal lowers pressure and raises current), and each alone is noisier than their blend.
+ * one is extrapolated, and the earliest wins: the machine fails when its first metric does, and
+ * a metric carrying something besides the fault (weather in a temperature, a fault shape slow
+ * before its knee) promises too much time, which a blend would pass on.
  */
 export interface RulCandidate {
   profile: MetricProfile;
@@ -38,15 +39,13 @@ export function nextRul(
   if (previous !== null && Math.floor(previous.atMs / p.bucketMs) === Math.floor(atMs / p.bucketMs)) {
     return previous;
   }
-  let sum = 0;
-  let weight = 0;
+  let hours: number | null = null;
   for (const c of used) {
     const fit = fitTrend(c.state.trend, atMs, c.profile.exponent, p.bucketMs, p.minTrendPoints);
     if (fit === null) continue;
-    sum += fit.rulHours * c.degradation;
-    weight += c.degradation;
+    hours = hours === null ? fit.rulHours : Math.min(hours, fit.rulHours);
   }
-  return weight === 0 ? null : { hours: sum / weight, atMs };
+  return hours === null ? null : { hours, atMs };
 }
 
 /** The estimate aged to `atMs`. */
