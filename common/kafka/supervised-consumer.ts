@@ -8,7 +8,7 @@ import type {
   TopicPartitionOffset,
 } from 'kafkajs';
 import type { Logger } from '../logger.js';
-import { backoffDelay, sleep, type BackoffOptions } from '../retry.js';
+import { backoffDelay, retry, sleep, type BackoffOptions, type RetryOptions } from '../retry.js';
 import type { ConsumerHealth, ConsumerMonitor, ConsumerState } from './consumer-monitor.js';
 
 export interface ConsumedRecord {
@@ -56,6 +56,14 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+const START_BACKOFF: Pick<RetryOptions, 'initialMs' | 'maxMs' | 'factor' | 'jitter' | 'maxAttempts'> = {
+  initialMs: 200,
+  maxMs: 3_000,
+  factor: 2,
+  jitter: 0.2,
+  maxAttempts: 15,
+};
+
 /**
  * One Kafka consumer that stays up: an exception from a record's handler is caught and counted
  * instead of reaching kafkajs (which would fetch the same batch again, forever for a poison
@@ -98,8 +106,19 @@ export class SupervisedConsumer {
   async start(seeks: readonly TopicPartitionOffset[] = []): Promise<void> {
     for (const seek of seeks) this.positions.set(`${seek.topic}:${seek.partition}`, seek);
     this.setState('starting');
-    await this.runOnce();
-    this.setState('running');
+    // A broker that has just started answers "coordinator loading" and the like for a while.
+    await retry(() => this.runOnce(), {
+      ...START_BACKOFF,
+      signal: this.abort.signal,
+      isRetriable: (error) => (error as { retriable?: boolean }).retriable === true,
+      onRetry: (error, attempt, delayMs) =>
+        this.o.logger.warn(
+          { consumer: this.o.name, err: messageOf(error), attempt, delayMs },
+          'Kafka consumer did not start; retrying',
+        ),
+    });
+    // A crash during the first group join has already handed the consumer to restart().
+    if (this.state === 'starting') this.setState('running');
   }
 
   async stop(): Promise<void> {
@@ -124,6 +143,8 @@ export class SupervisedConsumer {
       await consumer.connect();
       await consumer.subscribe(this.o.subscription);
       await consumer.run({ ...this.o.run, ...this.handlers() });
+      // Crashed while joining its group: restart() runs a new consumer, which seeks in turn.
+      if (this.current !== consumer) return;
       for (const position of this.positions.values()) consumer.seek(position);
     } catch (error) {
       if (this.current === consumer) this.current = undefined;

@@ -29,12 +29,20 @@ export class FakeConsumer {
     return Promise.resolve();
   }
 
+  /** When set, the consumer crashes with it while `run` joins the group, as kafkajs can. */
+  crashDuringRun: Error | undefined;
+  private crashed = false;
+
   run(config: ConsumerRunConfig): Promise<void> {
     this.runConfig = config;
+    if (this.crashDuringRun) this.crash(this.crashDuringRun);
     return Promise.resolve();
   }
 
   seek(position: TopicPartitionOffset): void {
+    // kafkajs: "Consumer group was not initialized, consumer#run must be called first".
+    if (this.crashed)
+      throw new Error('Consumer group was not initialized, consumer#run must be called first');
     this.seeks.push(position);
   }
 
@@ -44,6 +52,7 @@ export class FakeConsumer {
   }
 
   crash(error: Error): void {
+    this.crashed = true;
     for (const listener of this.crashListeners) listener({ payload: { error, restart: false } });
   }
 

@@ -15,10 +15,12 @@ function setUp(consume: ConsumeWith, options: Partial<SupervisedConsumerOptions>
   const monitor = new KafkaConsumerMonitor('test', registry);
   const consumers: FakeConsumer[] = [];
   const connectFailures: (Error | undefined)[] = [];
+  const runCrashes: (Error | undefined)[] = [];
   const supervised = new SupervisedConsumer({
     name: 'registry',
     create: (config) => {
       const fake = new FakeConsumer(config, connectFailures.shift());
+      fake.crashDuringRun = runCrashes.shift();
       consumers.push(fake);
       return fake as unknown as Consumer;
     },
@@ -35,7 +37,7 @@ function setUp(consume: ConsumeWith, options: Partial<SupervisedConsumerOptions>
     if (fake === undefined) throw new Error('no consumer created');
     return fake;
   };
-  return { supervised, monitor, registry, consumers, connectFailures, latest };
+  return { supervised, monitor, registry, consumers, connectFailures, runCrashes, latest };
 }
 
 async function metric(registry: Registry, name: string, labels: Record<string, string>): Promise<number> {
@@ -172,6 +174,31 @@ describe('SupervisedConsumer', () => {
     expect(consumers).toHaveLength(1);
     expect(supervised.health().state).toBe('stopped');
     expect(monitor.report().healthy).toBe(false);
+  });
+
+  it('survives a crash while its first run joins the group, and seeks on the consumer that replaces it', async () => {
+    const { supervised, consumers, runCrashes } = setUp({ eachRecord: () => undefined });
+    // As on a broker whose group coordinator is still loading.
+    runCrashes.push(new Error('coordinator loading'));
+    const seek = { topic: 't', partition: 0, offset: '5' };
+    await supervised.start([seek]);
+    expect(supervised.health().state).toBe('restarting');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(supervised.health().state).toBe('running');
+    expect(consumers).toHaveLength(2);
+    expect(consumers[1]?.seeks).toEqual([seek]);
+    await supervised.stop();
+  });
+
+  it('retries a first start that fails with a retriable error', async () => {
+    const { supervised, connectFailures, consumers } = setUp({ eachRecord: () => undefined });
+    connectFailures.push(Object.assign(new Error('coordinator loading'), { retriable: true }));
+    const started = supervised.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    await started;
+    expect(consumers).toHaveLength(2);
+    expect(supervised.health().state).toBe('running');
+    await supervised.stop();
   });
 
   it('rejects when the first start fails and leaves no consumer connected', async () => {
