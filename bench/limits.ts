@@ -1,14 +1,16 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { compareBrokers } from './broker-comparison.js';
 import { withCleanup } from './cleanup.js';
 import { telemetryPayload } from './devices.js';
 import { gatewaySettings } from './gateway.js';
-import { runIngest, type IngestOptions } from './ingest.js';
+import type { IngestOptions } from './ingest.js';
 import { measureKafkaProducer } from './kafka-producer-limit.js';
 import { openKafkaScope } from './kafka-scope.js';
 import { MOSQUITTO_BIN, type MosquittoSettings } from './mosquitto.js';
 import { measureMosquittoRelay } from './mosquitto-limit.js';
 import { progress } from './progress.js';
+import { ratio } from './ratio.js';
 import { localKafkaBrokerPid } from './usage.js';
 
 /** mosquitto relays everything: enough queue for a subscriber that falls behind, so nothing is dropped. */
@@ -22,8 +24,14 @@ export interface GatewayMaximum {
   measuredIn: string;
 }
 
-export function ratio(numerator: number, denominator: number): number | null {
-  return denominator > 0 ? Math.round((numerator / denominator) * 1000) / 1000 : null;
+export { ratio };
+
+export interface LimitsOptions {
+  /** Measurements of each broker in the gateway/baseline comparison, in interleaved order. */
+  rounds: number;
+  /** The paced load of the publish-to-PUBACK comparison, and how long each of its phases runs. */
+  pacedPerSecond: number;
+  pacedSeconds: number;
 }
 
 async function mosquittoVersion(): Promise<string | undefined> {
@@ -35,26 +43,37 @@ async function mosquittoVersion(): Promise<string | undefined> {
 }
 
 /**
- * What the gateway's QoS 1 maximum is worth on this machine: the raw Kafka producer rate for the
- * same records and batching (the ceiling of the bridge), and a mosquitto broker relaying the same
- * MQTT load to one subscriber (an MQTT broker with no Kafka behind it).
+ * What the gateway's QoS 1 maximum is worth on this machine: against bare aedes and a minimal
+ * bridge under the same load in the same run (the ratios are the targets), the raw Kafka producer
+ * rate for the same records and batching (the ceiling of the bridge), and a mosquitto broker
+ * relaying the same MQTT load to one subscriber (an MQTT broker with no Kafka behind it).
  */
 export async function runLimits(
   options: IngestOptions,
   gateway: GatewayMaximum | undefined,
+  limits: LimitsOptions,
 ): Promise<Record<string, unknown>> {
-  let gatewayMax = gateway;
-  if (!gatewayMax) {
-    progress('limits: measuring the gateway QoS 1 maximum first (the ingest scenario did not run)');
-    const ingest = await runIngest({ ...options, phases: 'max' });
-    gatewayMax = {
-      recordsPerSecond: ingest.qos1Max.recordsPerSecond,
-      measuredIn: 'limits (ingest QoS 1 maximum phase)',
-    };
-  }
   const settings = gatewaySettings({});
-  const { kafkaProducer, mosquittoRelay } = await withCleanup(async (cleanup) => {
+  const { comparison, kafkaProducer, mosquittoRelay } = await withCleanup(async (cleanup) => {
     const scope = await openKafkaScope(options.brokers, 'limits', cleanup);
+    const kafkaPid = await localKafkaBrokerPid();
+    progress(`limits: gateway, minimal bridge and bare aedes, ${limits.rounds} round(s) interleaved`);
+    const comparison = await compareBrokers(scope, {
+      brokers: options.brokers,
+      devices: options.devices,
+      window: options.window,
+      seconds: options.seconds,
+      warmupSeconds: options.warmupSeconds,
+      rounds: limits.rounds,
+      pacedPerSecond: limits.pacedPerSecond,
+      pacedSeconds: limits.pacedSeconds,
+      maxOutstandingPerDevice: options.maxOutstandingPerDevice,
+      settings,
+      kafkaPid,
+    });
+    progress(
+      `limits: gateway / minimal bridge ${comparison.gatewayOverMinimalBridge}, gateway / bare aedes ${comparison.gatewayOverBareAedes}`,
+    );
     progress(
       `limits: raw Kafka producer, ${options.devices} x ${options.window} records waiting, ${options.seconds} s`,
     );
@@ -69,7 +88,7 @@ export async function runLimits(
         seconds: options.seconds,
         warmupSeconds: options.warmupSeconds,
         settings,
-        kafkaPid: await localKafkaBrokerPid(),
+        kafkaPid,
       },
       cleanup,
     );
@@ -88,8 +107,12 @@ export async function runLimits(
       cleanup,
     );
     progress(`limits: mosquitto ${mosquittoRelay.recordsPerSecond} messages/s`);
-    return { kafkaProducer, mosquittoRelay };
+    return { comparison, kafkaProducer, mosquittoRelay };
   });
+  const gatewayMax = gateway ?? {
+    recordsPerSecond: comparison.absolute.qos1MaxPerSecond.gateway.recordsPerSecond,
+    measuredIn: 'limits (gateway in the baseline comparison)',
+  };
   return {
     scenario: 'limits',
     parameters: {
@@ -105,8 +128,21 @@ export async function runLimits(
         maxInFlightRequests: 1,
         brokers: options.brokers,
       },
+      minimalBridge: {
+        broker: 'aedes 1.2, Aedes.createBroker() with no options, own process',
+        hook: 'authorizePublish appends the gateway record (key = device id, same value and headers) to a batch',
+        lingerMs: settings.lingerMs,
+        maxBatchRecords: settings.maxBatchRecords,
+        kafka:
+          'kafkajs, acks=-1, idempotent, maxInFlightRequests 1, one request in flight; done() on its ack',
+      },
+      bareAedes: 'aedes 1.2, Aedes.createBroker() with no options or hooks, no Kafka, own process',
+      comparisonRounds: limits.rounds,
       mosquitto: { binary: MOSQUITTO_BIN, version: await mosquittoVersion(), ...MOSQUITTO_SETTINGS, qos: 1 },
     },
+    gatewayOverMinimalBridge: comparison.gatewayOverMinimalBridge,
+    gatewayOverBareAedes: comparison.gatewayOverBareAedes,
+    baselines: comparison,
     gatewayQos1Max: gatewayMax,
     kafkaProducer,
     mosquittoRelay,

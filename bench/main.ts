@@ -43,7 +43,12 @@ const run: Record<(typeof SCENARIOS)[number], () => Promise<Record<string, unkno
     gatewayMax = { recordsPerSecond: report.qos1Max.recordsPerSecond, measuredIn: 'ingest (same run)' };
     return report;
   },
-  limits: () => runLimits(ingestOptions, gatewayMax),
+  limits: () =>
+    runLimits(ingestOptions, gatewayMax, {
+      rounds: args.quick ? 1 : 2,
+      pacedPerSecond: 1_000,
+      pacedSeconds: args.quick ? 2 : args.seconds,
+    }),
   connections: () =>
     runConnections({
       brokers,
