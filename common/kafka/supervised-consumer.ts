@@ -117,7 +117,8 @@ export class SupervisedConsumer {
           'Kafka consumer did not start; retrying',
         ),
     });
-    // A crash during the first group join has already handed the consumer to restart().
+    // A crash during the first group join has handed the consumer to restart(): started means running.
+    if (this.state === 'restarting') await this.restarting;
     if (this.state === 'starting') this.setState('running');
   }
 

@@ -176,14 +176,18 @@ describe('SupervisedConsumer', () => {
     expect(monitor.report().healthy).toBe(false);
   });
 
-  it('survives a crash while its first run joins the group, and seeks on the consumer that replaces it', async () => {
+  it('survives a crash while its first run joins the group: starts once the replacement runs, and seeks on it', async () => {
     const { supervised, consumers, runCrashes } = setUp({ eachRecord: () => undefined });
     // As on a broker whose group coordinator is still loading.
     runCrashes.push(new Error('coordinator loading'));
     const seek = { topic: 't', partition: 0, offset: '5' };
-    await supervised.start([seek]);
+    let started = false;
+    const starting = supervised.start([seek]).then(() => (started = true));
+    await vi.advanceTimersByTimeAsync(0);
     expect(supervised.health().state).toBe('restarting');
+    expect(started).toBe(false);
     await vi.advanceTimersByTimeAsync(200);
+    await starting;
     expect(supervised.health().state).toBe('running');
     expect(consumers).toHaveLength(2);
     expect(consumers[1]?.seeks).toEqual([seek]);
