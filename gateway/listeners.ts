@@ -81,8 +81,7 @@ function guarded(stream: Duplex, policy: ListenerPolicy): GuardedConnection {
   connection.once('error', (error) => {
     if (error instanceof FirstPacketNotConnectError) policy.onRefused('first_packet_not_connect');
     else if (error instanceof PacketTooLargeError) {
-      if (error.limit === policy.connectMaxBytes && error.limit !== policy.maxPacketBytes)
-        policy.onRefused('connect_too_large');
+      if (error.beforeConnect) policy.onRefused('connect_too_large');
       else policy.onOversizedPacket();
     }
   });

@@ -17,6 +17,7 @@ import type { Logger } from '../../common/logger.js';
 import type { OutRecord, RecordBatcher } from '../../common/kafka/record-batcher.js';
 import type { AuthRefusal, DeviceAuthenticator } from '../auth/authenticator.js';
 import type { GatewayMetrics } from '../metrics.js';
+import { isRecordRejected } from '../../common/kafka/errors.js';
 import { once, type Boundary } from '../safety/boundary.js';
 import { describeMisfit } from '../../common/kafka/record-limits.js';
 import { deadLetterRecord, type DeadLetterBudget } from '../uplink/dead-letter.js';
@@ -67,10 +68,6 @@ const CONNACK_CODE: Record<AuthRefusal, AuthenticateError['returnCode']> = {
   bad_credentials: 4,
   not_authorized: 5,
 };
-
-function isRejectedForGood(error: unknown): boolean {
-  return error instanceof Error && (error as Error & { retriable?: unknown }).retriable === false;
-}
 
 function messageOf(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 256);
@@ -214,7 +211,7 @@ export async function createDeviceBroker(
       () => done(null),
       (error: unknown) => {
         // A dead letter Kafka will never take is counted by the batcher; resending cannot help.
-        if (isRejectedForGood(error)) return done(null);
+        if (isRecordRejected(error)) return done(null);
         done(error as Error);
       },
     );
@@ -271,7 +268,7 @@ export async function createDeviceBroker(
     send(result.records, packet.qos).then(
       () => done(null),
       (error: unknown) => {
-        if (isRejectedForGood(error)) {
+        if (isRecordRejected(error)) {
           return refused({
             code: 'internal_error',
             reason: `Kafka refused the message: ${messageOf(error)}`,

@@ -4,6 +4,8 @@ export class PacketTooLargeError extends Error {
   constructor(
     readonly size: number,
     readonly limit: number,
+    /** The packet was the connection's first, held to the CONNECT limit. */
+    readonly beforeConnect = false,
   ) {
     super(`MQTT packet of ${size} bytes exceeds the limit of ${limit}`);
     this.name = 'PacketTooLargeError';
@@ -47,6 +49,11 @@ export class PacketLengthTracker {
   /** The limit the packet being read is held to. */
   get appliedLimit(): number {
     return this.limit;
+  }
+
+  /** Whether the packet being read is the first one, checked as a CONNECT. */
+  get checkingFirstPacket(): boolean {
+    return this.firstPacket !== undefined && this.packets === 1;
   }
 
   /** The packet type of a first packet that is not CONNECT, when the first packet is checked. */
@@ -115,7 +122,7 @@ export class GuardedConnection extends Duplex {
         this.destroy(
           notConnect !== undefined
             ? new FirstPacketNotConnectError(notConnect)
-            : new PacketTooLargeError(tooLarge, this.tracker.appliedLimit),
+            : new PacketTooLargeError(tooLarge, this.tracker.appliedLimit, this.tracker.checkingFirstPacket),
         );
         return;
       }

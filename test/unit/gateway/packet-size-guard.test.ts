@@ -111,6 +111,10 @@ describe('GuardedConnection before CONNECT', () => {
     const tooLarge = await runFirst(1000, 100, [connectPacket(200)]);
     expect(tooLarge.error).toBeInstanceOf(PacketTooLargeError);
     expect((tooLarge.error as PacketTooLargeError).limit).toBe(100);
+    expect((tooLarge.error as PacketTooLargeError).beforeConnect).toBe(true);
+    const laterTooLarge = await runFirst(1000, 100, [connectPacket(90), packet(2000)]);
+    expect(laterTooLarge.error).toBeInstanceOf(PacketTooLargeError);
+    expect((laterTooLarge.error as PacketTooLargeError).beforeConnect).toBe(false);
     expect(tooLarge.passed.length).toBe(0);
   });
 });
