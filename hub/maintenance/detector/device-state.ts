@@ -9,10 +9,11 @@ import {
 import type { DetectorParams } from './params.js';
 import { METRICS, type MachineProfile, type MachineType, type MetricProfile } from './profiles.js';
 import { nextRul, rulAt, type RulCandidate, type RulEstimate } from './rul.js';
-import { holtUpdate, type Holt } from './smoothing.js';
+import { alphaFor, holtUpdate, type Holt } from './smoothing.js';
+import { temperatureAloneC, wanderCreate, wanderStep, type TemperatureWander } from './wander.js';
 
 /** Bump when the state's shape or meaning changes: older snapshots are then started afresh. */
-export const DEVICE_STATE_VERSION = 1;
+export const DEVICE_STATE_VERSION = 2;
 
 /** Everything the detector remembers about one device: plain data, snapshotted as JSON. */
 export interface DeviceState {
@@ -22,9 +23,9 @@ export interface DeviceState {
   firstMs: number;
   /**
    * Running time seen so far: baselines are learnt over running time, so a machine first seen
-   * during a weekend stop still learns from its first shift. Absent in snapshots of 2026-11.
+   * during a weekend stop still learns from its first shift; wear trends are kept in it too.
    */
-  runMs?: number;
+  runMs: number;
   /** Device time of the last reading taken into account; null before the first. */
   lastMs: number | null;
   point: OperatingPoint;
@@ -36,6 +37,10 @@ export interface DeviceState {
   driver: string | null;
   rul: RulEstimate | null;
   alert: AlertState;
+  /** How far temperature wandered on healthy days. */
+  wander: TemperatureWander;
+  /** Share of device time the machine has been running, smoothed over days. */
+  dutyShare: number;
 }
 
 export interface MetricAssessment {
@@ -63,6 +68,9 @@ export interface Assessment {
   change: AlertChange | null;
 }
 
+/** Duty is judged over a few days: a weekend stop or a night shift moves it, one short stop hardly. */
+const DUTY_TAU_MS = 3 * 86_400_000;
+
 export function deviceStateCreate(deviceId: string, machineType: MachineType, atMs: number): DeviceState {
   return {
     version: DEVICE_STATE_VERSION,
@@ -78,6 +86,8 @@ export function deviceStateCreate(deviceId: string, machineType: MachineType, at
     driver: null,
     rul: null,
     alert: NO_ALERT,
+    wander: wanderCreate(),
+    dutyShare: 1,
   };
 }
 
@@ -102,7 +112,7 @@ export function observe(
     else holtUpdate(held, value, dtMs, params.smoothTauMs, 4 * params.smoothTauMs);
   }
 
-  const ranMs = s.runMs ?? atMs - s.firstMs;
+  const ranMs = s.runMs;
   let learning = ranMs < profile.baselineMs;
   const point = operatingPointStep(
     s.point,
@@ -113,9 +123,11 @@ export function observe(
     learning,
     atMs,
   );
+  s.dutyShare += alphaFor(dtMs, DUTY_TAU_MS) * ((point.running ? 1 : 0) - s.dutyShare);
   if (point.rebased === true) {
     // Baselines taught by a stopped machine's readings describe no working state: start again.
     s.metrics = {};
+    s.wander = wanderCreate();
     s.firstMs = atMs;
     s.runMs = 0;
     learning = true;
@@ -138,6 +150,7 @@ export function observe(
       degradationOf(mp, ms) >= params.corroborationDegradation
     );
   });
+  const holdC = temperatureAloneC(s.wander, params.temperatureHoldC, params.wander);
   let anomaly = 0;
   let worst: RulCandidate | null = null;
   const candidates: RulCandidate[] = [];
@@ -157,17 +170,19 @@ export function observe(
         features: featureValues(mp.features, s.point, atMs, s.firstMs),
         value,
         atMs,
+        runMs: s.runMs,
         dtMs,
         learning: s.runMs < mp.learningMs,
         novel: point.novel,
         trendWindowMs: profile.trendWindowMs,
         mayHold:
-          mp.metric !== METRICS.temperature ||
-          corroborated ||
-          mp.direction * ms.deviation.level >= params.temperatureHoldC,
+          mp.metric !== METRICS.temperature || corroborated || mp.direction * ms.deviation.level >= holdC,
       },
       params,
     );
+    if (mp.metric === METRICS.temperature && s.runMs >= mp.learningMs) {
+      wanderStep(s.wander, ms.deviation.level, atMs, s.firstMs, params.wander.keepDays);
+    }
     anomaly = Math.max(anomaly, report.z);
     const candidate = { profile: mp, state: ms, degradation: report.degradation };
     candidates.push(candidate);
@@ -181,15 +196,21 @@ export function observe(
   }
   s.health = Math.min(1, Math.max(0, 1 - (worst?.degradation ?? 0)));
   s.driver = worst?.profile.metric ?? null;
-  s.rul = nextRul(s.rul, candidates, atMs, params);
-  const evidence = alertEvidence(candidates, params, s.alert.severity !== null, profile.alerts.warningHealth);
+  s.rul = nextRul(s.rul, candidates, s.runMs, params);
+  const evidence = alertEvidence(
+    candidates,
+    params,
+    temperatureAloneC(s.wander, params.temperatureAloneC, params.wander),
+    s.alert.severity !== null,
+    profile.alerts.warningHealth,
+  );
   const superseding = supersedingCause(s, candidates, profile);
   const next = nextAlert(
     superseding === null ? s.alert : NO_ALERT,
     {
       atMs,
       health: evidence.health,
-      rulHours: rulAt(s.rul, atMs),
+      rulHours: rulAt(s.rul, s.runMs, s.dutyShare),
       changeConfirmed: evidence.confirmed || superseding !== null,
     },
     profile.alerts,
@@ -207,6 +228,7 @@ export function observe(
 function alertEvidence(
   candidates: readonly RulCandidate[],
   p: DetectorParams,
+  aloneC: number,
   open: boolean,
   warningHealth: number,
 ): { health: number; confirmed: boolean; driver: string | null } {
@@ -226,7 +248,7 @@ function alertEvidence(
     const alone =
       c.profile.metric === METRICS.temperature &&
       !corroborated &&
-      c.degradation * c.profile.failureDelta < p.temperatureAloneC;
+      c.degradation * c.profile.failureDelta < aloneC;
     if (alone) continue;
     if (c.state.cusum.alarm && 1 - c.degradation <= warningHealth) confirmedElsewhere = true;
     if (worst === null || c.degradation > worst.degradation) worst = c;
@@ -287,7 +309,7 @@ function assessment(
     atMs,
     health: s.health,
     anomaly: extra.anomaly,
-    rulHours: rulAt(s.rul, atMs),
+    rulHours: rulAt(s.rul, s.runMs, s.dutyShare),
     driver: s.driver,
     running: extra.running,
     learning: extra.learning,

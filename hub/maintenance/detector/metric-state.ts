@@ -17,7 +17,7 @@ export interface MetricState {
   /** When the residual first left the clipping band, and on which side; null inside it. */
   excursionSinceMs: number | null;
   excursionSign: number;
-  /** Bucket means of the degradation fraction over the trend window. */
+  /** Bucket means of the degradation fraction over the trend window, in running time. */
   trend: TrendSeries;
 }
 
@@ -68,6 +68,8 @@ export interface MetricStep {
   features: readonly number[];
   value: number;
   atMs: number;
+  /** The device's running clock: the trend of wear is kept in running time. */
+  runMs: number;
   dtMs: number;
   /** During the baseline period every reading teaches the model and nothing alarms. */
   learning: boolean;
@@ -119,7 +121,7 @@ export function metricStep(
   if (step.novel) return { degradation: degradationOf(profile, s.deviation.level), z: 0 };
   ewmUpdate(s.deviation, clipped, alphaFor(evidenceMs, p.smoothTauMs));
   cusumUpdate(s.cusum, z, evidenceMs / HOUR_MS, step.atMs, p.cusum);
-  trendAdd(s.trend, step.atMs, degradationOf(profile, clipped), p.bucketMs, step.trendWindowMs);
+  trendAdd(s.trend, step.runMs, degradationOf(profile, clipped), p.bucketMs, step.trendWindowMs);
   return { degradation: degradationOf(profile, s.deviation.level), z };
 }
 

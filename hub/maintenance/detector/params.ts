@@ -1,4 +1,5 @@
 import type { CusumParams } from './cusum.js';
+import type { WanderParams } from './wander.js';
 
 /** Settings shared by every machine type; tuned with `npm run eval:maintenance`. */
 export interface DetectorParams {
@@ -35,6 +36,8 @@ export interface DetectorParams {
   temperatureHoldC: number;
   /** A metric confirms another's change when its own alarm is at least this far towards failure. */
   corroborationDegradation: number;
+  /** A machine whose temperature has shown it wanders little may be judged by temperature sooner. */
+  wander: WanderParams;
 }
 
 const MINUTE = 60_000;
@@ -59,6 +62,7 @@ export const DEFAULT_PARAMS: DetectorParams = {
   temperatureAloneC: 8,
   temperatureHoldC: 8,
   corroborationDegradation: 0.05,
+  wander: { minDays: 3, keepDays: 7, factor: 3, floorC: 5.5 },
 };
 
 // Current, vibration and pressure are close to linear in load over the working range, and a

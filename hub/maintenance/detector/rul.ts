@@ -3,10 +3,14 @@ import type { DetectorParams } from './params.js';
 import type { MetricProfile } from './profiles.js';
 import { fitTrend } from './trend.js';
 
-/** The last remaining-useful-life estimate and the device time it was made at. */
+/**
+ * The last remaining-useful-life estimate, in hours of running, and the device's running clock
+ * when it was made. Wear advances only while the machine runs, so the trend is fitted and the
+ * estimate aged in running time, and turned into calendar hours by the machine's duty.
+ */
 export interface RulEstimate {
-  hours: number;
-  atMs: number;
+  runningHours: number;
+  atRunMs: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -27,7 +31,7 @@ export interface RulCandidate {
 export function nextRul(
   previous: RulEstimate | null,
   candidates: readonly RulCandidate[],
-  atMs: number,
+  runMs: number,
   p: DetectorParams,
 ): RulEstimate | null {
   const worst = Math.max(0, ...candidates.map((c) => c.degradation));
@@ -36,19 +40,24 @@ export function nextRul(
     (c) => c.state.cusum.alarm && c.degradation >= Math.max(p.minRulDegradation, p.rulShare * worst),
   );
   if (used.length === 0) return null;
-  if (previous !== null && Math.floor(previous.atMs / p.bucketMs) === Math.floor(atMs / p.bucketMs)) {
+  if (previous !== null && Math.floor(previous.atRunMs / p.bucketMs) === Math.floor(runMs / p.bucketMs)) {
     return previous;
   }
   let hours: number | null = null;
   for (const c of used) {
-    const fit = fitTrend(c.state.trend, atMs, c.profile.exponent, p.bucketMs, p.minTrendPoints);
+    const fit = fitTrend(c.state.trend, runMs, c.profile.exponent, p.bucketMs, p.minTrendPoints);
     if (fit === null) continue;
     hours = hours === null ? fit.rulHours : Math.min(hours, fit.rulHours);
   }
-  return hours === null ? null : { hours, atMs };
+  return hours === null ? null : { runningHours: hours, atRunMs: runMs };
 }
 
-/** The estimate aged to `atMs`. */
-export function rulAt(estimate: RulEstimate | null, atMs: number): number | null {
-  return estimate === null ? null : Math.max(0, estimate.hours - (atMs - estimate.atMs) / HOUR_MS);
+/** A machine seen running less than this share of the time is taken to run at least this much. */
+const MIN_DUTY_SHARE = 0.1;
+
+/** Calendar hours left: the estimate aged to the running clock `runMs`, over the share of time the machine runs. */
+export function rulAt(estimate: RulEstimate | null, runMs: number, dutyShare: number): number | null {
+  if (estimate === null) return null;
+  const left = Math.max(0, estimate.runningHours - (runMs - estimate.atRunMs) / HOUR_MS);
+  return left / Math.min(1, Math.max(MIN_DUTY_SHARE, dutyShare));
 }

@@ -40,7 +40,7 @@ export function trendAdd(
 }
 
 export interface TrendFit {
-  /** Device time at which the fitted degradation began. */
+  /** Time on the series' clock (running time) at which the fitted degradation began. */
   onsetMs: number;
   /** Fitted degradation fraction now. */
   current: number;

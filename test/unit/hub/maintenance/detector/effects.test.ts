@@ -104,7 +104,7 @@ describe('detector effects', () => {
     expect(run.find((a) => a.atMs === start + STEP)?.learning).toBe(true);
   });
 
-  it('continues a snapshot saved before running time and restarts were tracked', () => {
+  it('continues a snapshot saved before restarts were tracked', () => {
     const state = deviceStateCreate('motor-1', 'motor', T0);
     for (let t = T0; t <= T0 + 30 * HOUR; t += STEP)
       observe(
@@ -115,7 +115,6 @@ describe('detector effects', () => {
         DEFAULT_PARAMS,
       );
     const old = JSON.parse(JSON.stringify(state)) as typeof state;
-    delete old.runMs;
     delete old.point.stoppedAtMs;
     const a = observe(
       old,
@@ -152,6 +151,21 @@ describe('detector effects', () => {
   it('takes a weather front of 5 °C for temperature that nothing else confirms', () => {
     const run = runPump({ ambient: front(T0 + 3 * DAY, 36, 5) }, 6 * 24);
     expect(opened(run)).toEqual([]);
+  });
+
+  it('judges temperature alone sooner on a machine whose temperature has stayed calm for days', () => {
+    const rising = (onset: number) => (t: number) => 15 + 0.5 * Math.max(0, (t - onset) / HOUR);
+    const riseWhenOpened = (onset: number): number | null => {
+      const first = opened(runPump({ ambient: rising(onset) }, (onset - T0) / HOUR + 16))[0];
+      return first === undefined ? null : 0.5 * ((first.atMs - onset) / HOUR);
+    };
+    // Two days in, the machine has not shown how far its environment moves it: a rise that no
+    // other metric confirms is taken for weather until 8 °C (the baseline follows it meanwhile).
+    expect(riseWhenOpened(T0 + 2 * DAY)).toBeNull();
+    // After five calm days a rise beyond what any front does (5 °C) is enough.
+    const calm = riseWhenOpened(T0 + 5 * DAY);
+    expect(calm).toBeGreaterThanOrEqual(5.5);
+    expect(calm).toBeLessThan(8);
   });
 
   it('alerts on a temperature rise that vibration confirms', () => {
