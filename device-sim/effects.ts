@@ -3,7 +3,7 @@
  * All are off by default, and a fleet with none of them is exactly the original simulator.
  *
  * FROZEN since 2026-12-01 for the maintenance evaluation matrix (`MATRIX_VERSION` in
- * hub/maintenance/eval/matrix.ts): what the effects do, their parameters and their random draws
+ * tools/maintenance-eval/matrix.ts): what the effects do, their parameters and their random draws
  * define the held-out cells. Changing them after detector results are known would tune the test
  * to the detector; a changed simulator needs a new matrix version.
  */

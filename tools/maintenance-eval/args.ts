@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseEffectList, type EffectName } from '../../../device-sim/index.js';
+import { parseEffectList, type EffectName } from '../../device-sim/index.js';
 import type { MatrixKind, Split } from './matrix.js';
 
 export interface SingleRun {

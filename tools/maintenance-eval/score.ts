@@ -1,4 +1,4 @@
-import type { GroundTruth } from '../../../device-sim/index.js';
+import type { GroundTruth } from '../../device-sim/index.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -1,5 +1,6 @@
-import { METRICS, type MachineType } from '../detector/profiles.js';
-import { holtUpdate, type Holt } from '../detector/smoothing.js';
+import { METRICS } from '../../contracts/index.js';
+import type { MachineType } from '../../hub/maintenance/detector/profiles.js';
+import { holtUpdate, type Holt } from '../../hub/maintenance/detector/smoothing.js';
 import type { DeviceDetector, Step } from './device-detector.js';
 
 const MINUTE = 60_000;

@@ -1,6 +1,6 @@
-import { deviceStateCreate, observe } from '../detector/device-state.js';
-import type { DetectorParams } from '../detector/params.js';
-import type { MachineProfile } from '../detector/profiles.js';
+import { deviceStateCreate, observe } from '../../hub/maintenance/detector/device-state.js';
+import type { DetectorParams } from '../../hub/maintenance/detector/params.js';
+import type { MachineProfile } from '../../hub/maintenance/detector/profiles.js';
 import type { DeviceDetector, Step } from './device-detector.js';
 
 /** The maintenance detector exactly as the consumer runs it, wrapped for the evaluation. */

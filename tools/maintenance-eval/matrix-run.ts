@@ -1,5 +1,5 @@
-import type { DetectorParams } from '../detector/params.js';
-import type { MachineProfile, MachineType } from '../detector/profiles.js';
+import type { DetectorParams } from '../../hub/maintenance/detector/params.js';
+import type { MachineProfile, MachineType } from '../../hub/maintenance/detector/profiles.js';
 import {
   HELD_OUT_SEEDS,
   MATRIX_VERSION,

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { GroundTruth } from '../../../../../device-sim/index.js';
-import { DEFAULT_PARAMS } from '../../../../../hub/maintenance/detector/params.js';
-import { profilesFromConfig } from '../../../../../hub/maintenance/detector/profiles.js';
-import { loadConfig } from '../../../../../config/index.js';
-import type { MatrixCell } from '../../../../../hub/maintenance/eval/matrix.js';
-import { runMatrix } from '../../../../../hub/maintenance/eval/matrix-run.js';
+import type { GroundTruth } from '../../../../device-sim/index.js';
+import { DEFAULT_PARAMS } from '../../../../hub/maintenance/detector/params.js';
+import { profilesFromConfig } from '../../../../hub/maintenance/detector/profiles.js';
+import { loadConfig } from '../../../../config/index.js';
+import type { MatrixCell } from '../../../../tools/maintenance-eval/matrix.js';
+import { runMatrix } from '../../../../tools/maintenance-eval/matrix-run.js';
 import {
   aggregate,
   score,
   scoreDevice,
   type DeviceOutcome,
-} from '../../../../../hub/maintenance/eval/score.js';
-import { formatMatrixTable } from '../../../../../hub/maintenance/eval/table.js';
+} from '../../../../tools/maintenance-eval/score.js';
+import { formatMatrixTable } from '../../../../tools/maintenance-eval/table.js';
 
 const H = 3_600_000;
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { weekday } from '../../../../../device-sim/model/local-time.js';
+import { weekday } from '../../../../device-sim/model/local-time.js';
 import {
   HELD_OUT_SEEDS,
   MATRIX_VERSION,
   SETTINGS,
   TUNING_SEEDS,
   matrixCells,
-} from '../../../../../hub/maintenance/eval/matrix.js';
+} from '../../../../tools/maintenance-eval/matrix.js';
 
 describe('the evaluation matrix', () => {
   // Frozen: a change here turns held-out cells into tuning cells. Make a new matrix instead.

@@ -3,9 +3,9 @@
 // npm run eval:maintenance -- --matrix [quick|full] [--split tuning|held-out|all]   the matrix
 // npm run eval:maintenance -- --quick                                               = --matrix quick
 // Prints one JSON object on stdout; the matrix also prints progress and a table on stderr.
-import { loadConfigOrExit } from '../../../config/index.js';
-import { DEFAULT_PARAMS } from '../detector/params.js';
-import { profilesFromConfig } from '../detector/profiles.js';
+import { loadConfigOrExit } from '../../config/index.js';
+import { DEFAULT_PARAMS } from '../../hub/maintenance/detector/params.js';
+import { profilesFromConfig } from '../../hub/maintenance/detector/profiles.js';
 import { parseEvalArgs } from './args.js';
 import { matrixCells } from './matrix.js';
 import { runMatrix } from './matrix-run.js';

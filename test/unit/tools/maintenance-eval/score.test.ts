@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GroundTruth } from '../../../../../device-sim/index.js';
-import { quantile, score, type DeviceOutcome } from '../../../../../hub/maintenance/eval/score.js';
+import type { GroundTruth } from '../../../../device-sim/index.js';
+import { quantile, score, type DeviceOutcome } from '../../../../tools/maintenance-eval/score.js';
 
 const H = 3_600_000;
 const START = 0;

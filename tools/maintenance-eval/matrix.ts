@@ -1,5 +1,5 @@
-import { EFFECT_NAMES, type EffectName, type EffectOptions } from '../../../device-sim/index.js';
-import { deriveSeed } from '../../../device-sim/prng.js';
+import { EFFECT_NAMES, type EffectName, type EffectOptions } from '../../device-sim/index.js';
+import { deriveSeed } from '../../device-sim/prng.js';
 
 /*
  * The evaluation matrix: seeds × effect settings, split into cells a detector may be tuned on and

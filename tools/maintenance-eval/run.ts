@@ -1,13 +1,8 @@
-import type { Reading } from '../../../contracts/index.js';
-import {
-  generateFleet,
-  groundTruthOf,
-  simulateDevice,
-  type EffectOptions,
-} from '../../../device-sim/index.js';
-import { machineTypeOf } from '../detector/machine-type.js';
-import type { DetectorParams } from '../detector/params.js';
-import type { MachineProfile, MachineType } from '../detector/profiles.js';
+import type { Reading } from '../../contracts/index.js';
+import { generateFleet, groundTruthOf, simulateDevice, type EffectOptions } from '../../device-sim/index.js';
+import { machineTypeOf } from '../../hub/maintenance/detector/machine-type.js';
+import type { DetectorParams } from '../../hub/maintenance/detector/params.js';
+import type { MachineProfile, MachineType } from '../../hub/maintenance/detector/profiles.js';
 import { fixedThresholdDetector } from './baseline.js';
 import type { DeviceDetector } from './device-detector.js';
 import { modelDetector } from './model-detector.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEvalArgs } from '../../../../../hub/maintenance/eval/args.js';
+import { parseEvalArgs } from '../../../../tools/maintenance-eval/args.js';
 
 describe('eval arguments', () => {
   it('keep the single-run flags and defaults', () => {
