@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { kafkaTopicNames } from '../contracts/index.js';
 import { retry } from '../common/retry.js';
+import { isRetriable } from '../common/kafka/errors.js';
 import { ensureTopics } from '../common/kafka/topics.js';
 import type { Cleanup } from './cleanup.js';
 import { progress } from './progress.js';
@@ -62,7 +63,7 @@ async function deleteScope(admin: Admin, prefix: string, expected: string[]): Pr
 
 /**
  * Retries a Kafka admin step on the retriable errors kafkajs does not retry itself, such as a new
- * topic's metadata not being there yet.
+ * topic's metadata not being there yet; the same table decides as for the processes' start-up.
  */
 export function retryKafka<T>(what: string, step: () => Promise<T>): Promise<T> {
   return retry(step, {
@@ -71,7 +72,7 @@ export function retryKafka<T>(what: string, step: () => Promise<T>): Promise<T> 
     factor: 2,
     jitter: 0.2,
     maxAttempts: 10,
-    isRetriable: (error) => (error as { retriable?: boolean }).retriable === true,
+    isRetriable,
     onRetry: (error, attempt) => progress(`${what} failed (${String(error)}); retry ${attempt}`),
   });
 }

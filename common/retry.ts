@@ -25,9 +25,17 @@ export function backoffDelay(
 export interface RetryOptions extends BackoffOptions {
   /** Give up after this many attempts in total; Infinity retries until aborted. */
   maxAttempts: number;
-  /** Return false to stop retrying an error that will not go away. */
+  /** Return false for an error that will not go away; it ends the retries (see `nonRetriableAttempts`). */
   isRetriable?: (error: unknown) => boolean;
+  /**
+   * How many failures `isRetriable` calls final are allowed in all before the last is thrown;
+   * 1 (the default) throws the first. More gives a refusal a second look before data is given
+   * up (the maintenance consumer's sends), still without retrying it forever.
+   */
+  nonRetriableAttempts?: number;
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Runs before every wait, after `onRetry`; what it throws ends the retries. */
+  beforeWait?: () => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -49,19 +57,25 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Runs `operation` until it succeeds, an error is not retriable, attempts run out or `signal` aborts. */
+/**
+ * Runs `operation` until it succeeds, errors that are not retriable are used up, attempts run out
+ * or `signal` aborts; then throws the last error (or the abort reason, when aborted while waiting).
+ */
 export async function retry<T>(
   operation: (attempt: number) => Promise<T>,
   options: RetryOptions,
 ): Promise<T> {
+  let refusals = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       return await operation(attempt);
     } catch (error) {
-      const retriable = options.isRetriable?.(error) ?? true;
-      if (!retriable || attempt + 1 >= options.maxAttempts || options.signal?.aborted) throw error;
+      const refused = options.isRetriable?.(error) === false;
+      if (refused && ++refusals >= (options.nonRetriableAttempts ?? 1)) throw error;
+      if (attempt + 1 >= options.maxAttempts || options.signal?.aborted) throw error;
       const delay = backoffDelay(attempt, options);
       options.onRetry?.(error, attempt + 1, delay);
+      await options.beforeWait?.();
       await sleep(delay, options.signal);
     }
   }

@@ -1,3 +1,5 @@
+import { AppError } from '../common/errors.js';
+
 export interface ConfigIssue {
   /** The environment variable, or the config path when no variable applies. */
   setting: string;
@@ -5,10 +7,10 @@ export interface ConfigIssue {
   message: string;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends AppError<'invalid_config'> {
   override readonly name = 'ConfigError';
 
   constructor(readonly issues: readonly ConfigIssue[]) {
-    super(issues.map((i) => i.message).join('\n'));
+    super('invalid_config', issues.map((i) => i.message).join('\n'), { retriable: false });
   }
 }

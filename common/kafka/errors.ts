@@ -1,3 +1,5 @@
+import { AppError } from '../errors.js';
+
 /**
  * What to do when a produce request fails:
  * - `retry`: the failure is Kafka's or the network's; the same records will go through later.
@@ -60,22 +62,63 @@ type RejectingType = {
 /** Why Kafka refused a record for good: a protocol error, or the gateway's own size check. */
 export type RejectionReason = RejectingType | 'RECORD_TOO_LARGE';
 
-// kafkajs error classes (by name) that come before any protocol error.
-const CLIENT_ERRORS: Readonly<Record<string, 'retry'>> = {
-  KafkaJSConnectionError: 'retry',
-  KafkaJSConnectionClosedError: 'retry',
-  KafkaJSRequestTimeoutError: 'retry',
-  KafkaJSMetadataNotLoaded: 'retry',
-  KafkaJSBrokerNotFound: 'retry',
-  KafkaJSLockTimeout: 'retry',
-  KafkaJSTopicMetadataNotLoaded: 'retry',
-};
+/**
+ * kafkajs's own error classes, by name, and what a failed step that threw one calls for:
+ * - `transient`: the connection, a timeout or metadata not there yet; the same step may succeed.
+ * - `as-marked`: kafkajs sets `retriable` on each instance: for a broker's answer from the
+ *   protocol's table of error codes, otherwise where it throws (see `isRetriable`).
+ * - `retries-spent`: kafkajs retried already and gives up; for a produce, the error it wraps
+ *   (`cause`) decides, since records must not be refused over a transient failure.
+ * - `permanent`: nothing changes by running the step again (a bug, an unsupported API, SASL).
+ */
+const KAFKAJS_ERRORS = {
+  KafkaJSConnectionError: 'transient',
+  KafkaJSConnectionClosedError: 'transient',
+  KafkaJSRequestTimeoutError: 'transient',
+  KafkaJSMetadataNotLoaded: 'transient',
+  KafkaJSTopicMetadataNotLoaded: 'transient',
+  KafkaJSStaleTopicMetadataAssignment: 'transient',
+  KafkaJSBrokerNotFound: 'transient',
+  KafkaJSNoBrokerAvailableError: 'transient',
+  KafkaJSDeleteGroupsError: 'transient',
+  // kafkajs marks it not retriable, but the lock is released once the request holding it ends.
+  KafkaJSLockTimeout: 'transient',
+  // admin.createTopics collects one error per topic; its usual cause is another process creating
+  // the same topics at once, and the step run again finds them.
+  KafkaJSAggregateError: 'transient',
+  KafkaJSError: 'as-marked',
+  KafkaJSProtocolError: 'as-marked',
+  KafkaJSCreateTopicError: 'as-marked',
+  KafkaJSOffsetOutOfRange: 'as-marked',
+  KafkaJSMemberIdRequired: 'as-marked',
+  KafkaJSAlterPartitionReassignmentsError: 'as-marked',
+  KafkaJSDeleteTopicRecordsError: 'as-marked',
+  KafkaJSNumberOfRetriesExceeded: 'retries-spent',
+  KafkaJSNonRetriableError: 'retries-spent',
+  KafkaJSTimeout: 'permanent',
+  KafkaJSServerDoesNotSupportApiKey: 'permanent',
+  KafkaJSPartialMessageError: 'permanent',
+  KafkaJSSASLAuthenticationError: 'permanent',
+  KafkaJSGroupCoordinatorNotFound: 'permanent',
+  KafkaJSNotImplemented: 'permanent',
+  KafkaJSUnsupportedMagicByteInMessageSet: 'permanent',
+  KafkaJSInvariantViolation: 'permanent',
+} as const satisfies Record<string, 'transient' | 'as-marked' | 'retries-spent' | 'permanent'>;
+
+type KafkaJSErrorName = keyof typeof KAFKAJS_ERRORS;
+
+function kafkajsKind(name: unknown): (typeof KAFKAJS_ERRORS)[KafkaJSErrorName] | undefined {
+  return typeof name === 'string' && Object.hasOwn(KAFKAJS_ERRORS, name)
+    ? KAFKAJS_ERRORS[name as KafkaJSErrorName]
+    : undefined;
+}
 
 interface ErrorShape {
   name?: unknown;
   type?: unknown;
   cause?: unknown;
   reason?: unknown;
+  retriable?: unknown;
 }
 
 function isProduceErrorType(type: unknown): type is ProduceErrorType {
@@ -101,8 +144,8 @@ export function classifyProduceError(error: unknown): ProduceDisposition {
       if (action === 'renew') return { action, reason: shape.type };
       return { action: 'reject', reason: shape.type as RejectingType, wholeTopic: action === 'reject-topic' };
     }
-    if (typeof shape.name === 'string' && CLIENT_ERRORS[shape.name]) {
-      return { action: 'retry', reason: shape.name };
+    if (kafkajsKind(shape.name) === 'transient' && shape.cause === undefined) {
+      return { action: 'retry', reason: shape.name as string };
     }
     e = shape.cause;
   }
@@ -110,10 +153,37 @@ export function classifyProduceError(error: unknown): ProduceDisposition {
   return { action: 'retry', reason: typeof name === 'string' ? name : 'unknown' };
 }
 
+/**
+ * Whether a step that failed with `error` (a Kafka admin call, a consumer's start, a produce
+ * waited out by the maintenance consumer) may succeed if run again unchanged:
+ * - the project's errors say so themselves;
+ * - kafkajs's classes are looked up in `KAFKAJS_ERRORS`; of those kafkajs marks one by one, a
+ *   broker's answer refusing the records (`PRODUCE_ERRORS`) is final whatever the mark says;
+ * - any other error that carries a `retriable` flag is taken at its word, and one that carries
+ *   none is retried. Every caller bounds its retries or waits for an abort, so retrying an error
+ *   nobody understood only delays the same failure, while giving up on a transient one fails a
+ *   start or drops data.
+ */
+export function isRetriable(error: unknown): boolean {
+  if (error instanceof AppError) return error.retriable;
+  const shape = (error ?? {}) as ErrorShape;
+  switch (kafkajsKind(shape.name)) {
+    case 'transient':
+      return true;
+    case 'retries-spent':
+    case 'permanent':
+      return false;
+    case 'as-marked':
+      if (isProduceErrorType(shape.type) && PRODUCE_ERRORS[shape.type].startsWith('reject')) return false;
+      return shape.retriable === true;
+    case undefined:
+      return typeof shape.retriable === 'boolean' ? shape.retriable : true;
+  }
+}
+
 /** A record Kafka will never take as it is; the batcher rejects its promise with this. */
-export class RecordRejectedError extends Error {
+export class RecordRejectedError extends AppError<'record_rejected'> {
   override readonly name = 'RecordRejectedError';
-  readonly retriable = false;
 
   constructor(
     readonly topic: string,
@@ -121,7 +191,14 @@ export class RecordRejectedError extends Error {
     detail: string,
     options?: ErrorOptions,
   ) {
-    super(`Kafka will not take this record for ${topic} (${reason}, not retriable): ${detail}`, options);
+    super(
+      'record_rejected',
+      `Kafka will not take this record for ${topic} (${reason}, not retriable): ${detail}`,
+      {
+        retriable: false,
+        cause: options?.cause,
+      },
+    );
   }
 }
 

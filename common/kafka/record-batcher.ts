@@ -1,4 +1,5 @@
-import { backoffDelay, sleep, type BackoffOptions } from '../retry.js';
+import { AppError } from '../errors.js';
+import { retry, type BackoffOptions } from '../retry.js';
 import { RecordRejectedError, classifyProduceError, type ProduceDisposition } from './errors.js';
 import {
   describeMisfit,
@@ -49,9 +50,9 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-export class BatcherClosedError extends Error {
+export class BatcherClosedError extends AppError<'batcher_closed'> {
   constructor() {
-    super('the record batcher is closed');
+    super('batcher_closed', 'the record batcher is closed', { retriable: false });
     this.name = 'BatcherClosedError';
   }
 }
@@ -249,25 +250,28 @@ export class RecordBatcher {
    */
   private async deliver(batch: readonly Pending[]): Promise<boolean> {
     const records = batch.map((p) => p.record);
-    for (let attempt = 0; ; attempt++) {
-      const started = process.hrtime.bigint();
-      try {
-        await this.sink.send(records);
-        this.observer.onBatchSent?.(records, Number(process.hrtime.bigint() - started) / 1e9);
-        return !this.abort.signal.aborted;
-      } catch (error) {
-        if (this.abort.signal.aborted) return false;
-        const failure = classifyProduceError(error);
-        if (failure.action === 'reject') return this.isolate(batch, failure, error);
-        const delay = backoffDelay(attempt, this.options.retryBackoff);
-        this.observer.onBatchFailed?.(error, attempt + 1, delay);
-        try {
-          await sleep(delay, this.abort.signal);
-        } catch {
-          return false;
-        }
-      }
+    try {
+      await retry(() => this.sendOnce(records), {
+        ...this.options.retryBackoff,
+        maxAttempts: Infinity,
+        signal: this.abort.signal,
+        isRetriable: (error) => classifyProduceError(error).action !== 'reject',
+        onRetry: (error, attempt, delayMs) => this.observer.onBatchFailed?.(error, attempt, delayMs),
+      });
+    } catch (error) {
+      if (this.abort.signal.aborted) return false;
+      const failure = classifyProduceError(error);
+      // Only a refusal ends the retries; anything else is an observer's own throw, passed on.
+      if (failure.action !== 'reject') throw error;
+      return this.isolate(batch, failure, error);
     }
+    return !this.abort.signal.aborted;
+  }
+
+  private async sendOnce(records: readonly OutRecord[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    await this.sink.send(records);
+    this.observer.onBatchSent?.(records, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   // kafkajs reports only the first failing partition's error, so the records it concerns are

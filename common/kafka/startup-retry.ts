@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import { retry } from '../retry.js';
+import { isRetriable } from './errors.js';
 
 /**
  * Retries a Kafka step of a process's start. Right after topics are created, or while a broker
@@ -13,7 +14,7 @@ export function retryKafkaStartup<T>(what: string, step: () => Promise<T>, logge
     factor: 2,
     jitter: 0.2,
     maxAttempts: 15,
-    isRetriable: (error) => (error as { retriable?: boolean }).retriable !== false,
+    isRetriable,
     onRetry: (error, attempt, delayMs) =>
       logger.warn({ err: (error as Error).message, attempt, delayMs }, `${what} failed; retrying`),
   });

@@ -1,3 +1,4 @@
+import { failure, success } from '../../common/result.js';
 import { isValidDeviceId } from '../../contracts/index.js';
 import type { AuthOutcome, DeviceAuthenticator } from './authenticator.js';
 
@@ -5,19 +6,11 @@ import type { AuthOutcome, DeviceAuthenticator } from './authenticator.js';
 export class OpenAuthenticator implements DeviceAuthenticator {
   authenticate(clientId: string, username: string | undefined): Promise<AuthOutcome> {
     if (!isValidDeviceId(clientId)) {
-      return Promise.resolve({
-        ok: false,
-        refusal: 'identifier_rejected',
-        reason: 'client id is not a valid device id',
-      });
+      return Promise.resolve(failure('identifier_rejected', 'client id is not a valid device id'));
     }
     if (username !== undefined && username !== '' && username !== clientId) {
-      return Promise.resolve({
-        ok: false,
-        refusal: 'not_authorized',
-        reason: 'username differs from client id',
-      });
+      return Promise.resolve(failure('not_authorized', 'username differs from client id'));
     }
-    return Promise.resolve({ ok: true, deviceId: clientId });
+    return Promise.resolve(success(clientId));
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { failure, success } from '../../common/result.js';
 import { isValidDeviceId } from '../../contracts/index.js';
 import {
   hashSecretSync,
@@ -23,7 +24,7 @@ export interface RegistryAuthenticatorOptions {
 }
 
 function refuse(refusal: AuthRefusal, reason: string): AuthOutcome {
-  return { ok: false, refusal, reason };
+  return failure(refusal, reason);
 }
 
 /**
@@ -60,7 +61,7 @@ export class RegistryAuthenticator implements DeviceAuthenticator {
       return this.legacyLogin(clientId, record.secretHash, stored, secret);
     const usable = stored?.kind === 'sha256' ? stored : undefined;
     const matched = this.verifySha256(secret, usable ?? this.dummy);
-    if (matched && usable) return { ok: true, deviceId: clientId };
+    if (matched && usable) return success(clientId);
     return refuse(
       'bad_credentials',
       !record ? 'unknown device' : usable ? 'wrong secret' : 'unusable secret hash in the registry',
@@ -83,6 +84,6 @@ export class RegistryAuthenticator implements DeviceAuthenticator {
       return refuse('bad_credentials', 'secret changed during login');
     }
     this.options.legacy.remember(deviceId, secretHash, secret);
-    return { ok: true, deviceId };
+    return success(deviceId);
   }
 }

@@ -1,21 +1,28 @@
 import { Duplex } from 'node:stream';
+import { AppError } from '../../common/errors.js';
 
-export class PacketTooLargeError extends Error {
+export class PacketTooLargeError extends AppError<'packet_too_large'> {
   constructor(
     readonly size: number,
     readonly limit: number,
     /** The packet was the connection's first, held to the CONNECT limit. */
     readonly beforeConnect = false,
   ) {
-    super(`MQTT packet of ${size} bytes exceeds the limit of ${limit}`);
+    super('packet_too_large', `MQTT packet of ${size} bytes exceeds the limit of ${limit}`, {
+      retriable: false,
+    });
     this.name = 'PacketTooLargeError';
   }
 }
 
 /** The first packet of a connection was not CONNECT [MQTT-3.1.0-1]. */
-export class FirstPacketNotConnectError extends Error {
+export class FirstPacketNotConnectError extends AppError<'first_packet_not_connect'> {
   constructor(readonly packetType: number) {
-    super(`the first MQTT packet must be CONNECT, got packet type ${packetType}`);
+    super(
+      'first_packet_not_connect',
+      `the first MQTT packet must be CONNECT, got packet type ${packetType}`,
+      { retriable: false },
+    );
     this.name = 'FirstPacketNotConnectError';
   }
 }

@@ -1,8 +1,8 @@
 import type { Config } from '../../config/index.js';
+import { failure, success, type Result } from '../../common/result.js';
 import { generateToken } from './token.js';
 
-export type OperatorTokenResolution =
-  { ok: true; token: string; generated: boolean } | { ok: false; message: string };
+export type OperatorTokenResolution = Result<{ token: string; generated: boolean }, 'token_required'>;
 
 /**
  * The configured operator token; in development a fresh one when none is configured, so a first
@@ -14,12 +14,11 @@ export function resolveOperatorToken(
   generate: () => string = generateToken,
 ): OperatorTokenResolution {
   if (config.hub.operatorToken !== undefined)
-    return { ok: true, token: config.hub.operatorToken, generated: false };
-  if (config.app.env === 'development') return { ok: true, token: generate(), generated: true };
-  return {
-    ok: false,
-    message:
-      'HUB_OPERATOR_TOKEN (hub.operatorToken): required when APP_ENV=production; ' +
+    return success({ token: config.hub.operatorToken, generated: false });
+  if (config.app.env === 'development') return success({ token: generate(), generated: true });
+  return failure(
+    'token_required',
+    'HUB_OPERATOR_TOKEN (hub.operatorToken): required when APP_ENV=production; ' +
       'set it to a long random string such as the output of `openssl rand -base64 32`',
-  };
+  );
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { failure, success, type Result } from '../../common/result.js';
 
 export type DevicesCommand =
   | { kind: 'add'; id: string; attributes: Record<string, string> }
@@ -27,18 +28,16 @@ options:
                     arguments are visible to other users of this machine)
 `;
 
-function parseAttributes(
-  pairs: readonly string[],
-): { ok: true; attributes: Record<string, string> } | { ok: false; error: string } {
+function parseAttributes(pairs: readonly string[]): Result<Record<string, string>, 'invalid_attribute'> {
   const attributes = new Map<string, string>();
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) return { ok: false, error: `--attr expects key=value, got ${JSON.stringify(pair)}` };
+    if (eq <= 0) return failure('invalid_attribute', `--attr expects key=value, got ${JSON.stringify(pair)}`);
     const key = pair.slice(0, eq);
-    if (attributes.has(key)) return { ok: false, error: `--attr ${key} is given more than once` };
+    if (attributes.has(key)) return failure('invalid_attribute', `--attr ${key} is given more than once`);
     attributes.set(key, pair.slice(eq + 1));
   }
-  return { ok: true, attributes: Object.fromEntries(attributes) };
+  return success(Object.fromEntries(attributes));
 }
 
 /** Reads the command line of the devices CLI; never exits, so it is unit tested. */
@@ -77,8 +76,8 @@ export function parseDevicesArgs(argv: readonly string[]): DevicesInvocation | {
       const problem = expectArgs(1);
       if (problem !== undefined) return { error: problem };
       const parsedAttributes = parseAttributes(attrs);
-      if (!parsedAttributes.ok) return { error: parsedAttributes.error };
-      return { ...common, command: { kind: 'add', id: rest[0]!, attributes: parsedAttributes.attributes } };
+      if (!parsedAttributes.ok) return { error: parsedAttributes.reason };
+      return { ...common, command: { kind: 'add', id: rest[0]!, attributes: parsedAttributes.value } };
     }
     case 'list': {
       const problem = expectArgs(0);

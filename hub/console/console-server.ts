@@ -202,16 +202,16 @@ export class ConsoleServer {
         refuse(socket, 400, { error: 'invalid_request', reason: auth.reason });
         return;
       }
-      this.options.onAuthFailure?.(auth.failure);
+      this.options.onAuthFailure?.(auth.code);
       this.options.logger.warn(
-        { failure: auth.failure, remote: req.socket.remoteAddress },
+        { failure: auth.code, remote: req.socket.remoteAddress },
         'console authentication failed',
       );
-      const error = auth.failure === 'wrong_token' ? ', error="invalid_token"' : '';
+      const error = auth.code === 'wrong_token' ? ', error="invalid_token"' : '';
       refuse(
         socket,
         401,
-        { error: 'unauthorized', reason: OPERATOR_AUTH_REASONS[auth.failure] },
+        { error: 'unauthorized', reason: OPERATOR_AUTH_REASONS[auth.code] },
         { 'WWW-Authenticate': `Bearer realm="hub"${error}` },
       );
       return;
@@ -259,7 +259,7 @@ export class ConsoleServer {
       this.reply(connection, errorMessage('invalid_message', reason, requestId));
       return;
     }
-    const { message } = parsed;
+    const message = parsed.value;
     const handler = this.handlers.get(message.type);
     if (!handler) {
       this.reply(

@@ -1,11 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import { CONSOLE_BEARER_SUBPROTOCOL_PREFIX, CONSOLE_SUBPROTOCOL } from '../../contracts/index.js';
-import type { OperatorAuthFailure, OperatorAuthResult } from '../auth/operator-auth.js';
+import { failure, success, type Failure, type Success } from '../../common/result.js';
+import {
+  OPERATOR_AUTH_REASONS,
+  type OperatorAuthFailure,
+  type OperatorAuthResult,
+} from '../auth/operator-auth.js';
 
+/** 400 when the console's subprotocol is not offered, 401 when the operator is not authenticated. */
 export type UpgradeAuthResult =
-  | { ok: true }
-  | { ok: false; status: 400; reason: string }
-  | { ok: false; status: 401; failure: OperatorAuthFailure };
+  | Success<void>
+  | Failure<'subprotocol_required', { status: 400 }>
+  | Failure<OperatorAuthFailure, { status: 401 }>;
+
+function unauthorized(code: OperatorAuthFailure): UpgradeAuthResult {
+  return failure(code, OPERATOR_AUTH_REASONS[code], { status: 401 as const });
+}
 
 export interface UpgradeAuthDeps {
   /** The hub's check of an `Authorization` header. */
@@ -32,19 +42,19 @@ export function offeredSubprotocols(req: IncomingMessage): string[] {
 export function authenticateUpgrade(req: IncomingMessage, deps: UpgradeAuthDeps): UpgradeAuthResult {
   const offered = offeredSubprotocols(req);
   if (offered.length > 0 && !offered.includes(CONSOLE_SUBPROTOCOL))
-    return {
-      ok: false,
-      status: 400,
-      reason: `offer the subprotocol ${CONSOLE_SUBPROTOCOL} (with bearer.<token> when not using an Authorization header)`,
-    };
+    return failure(
+      'subprotocol_required',
+      `offer the subprotocol ${CONSOLE_SUBPROTOCOL} (with bearer.<token> when not using an Authorization header)`,
+      { status: 400 as const },
+    );
   const header = req.headers.authorization;
   if (header !== undefined) {
     const result = deps.authenticate(header);
-    return result.ok ? { ok: true } : { ok: false, status: 401, failure: result.failure };
+    return result.ok ? result : unauthorized(result.code);
   }
   const bearer = offered.find((p) => p.startsWith(CONSOLE_BEARER_SUBPROTOCOL_PREFIX));
-  if (bearer === undefined) return { ok: false, status: 401, failure: 'missing_token' };
+  if (bearer === undefined) return unauthorized('missing_token');
   const token = bearer.slice(CONSOLE_BEARER_SUBPROTOCOL_PREFIX.length);
-  if (token === '') return { ok: false, status: 401, failure: 'malformed_header' };
-  return deps.verifyToken(token) ? { ok: true } : { ok: false, status: 401, failure: 'wrong_token' };
+  if (token === '') return unauthorized('malformed_header');
+  return deps.verifyToken(token) ? success(undefined) : unauthorized('wrong_token');
 }

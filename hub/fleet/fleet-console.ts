@@ -25,7 +25,7 @@ export function serveFleetOnConsole(console: ConsoleServer, fleet: FleetFeature)
     if (!outcome.ok)
       return Promise.resolve(errorMessage('invalid_request', outcome.reason, message.requestId));
     // The latest reading of each newly watched device, so its charts do not start empty.
-    const samples = outcome.added
+    const samples = outcome.value
       .map((id) => fleet.state.latest(id))
       .filter((s): s is TelemetrySample => s !== undefined);
     if (samples.length > 0) client.offer(telemetryCoalescer, { type: 'telemetry', samples });

@@ -1,4 +1,7 @@
-export type WatchOutcome = { ok: true; added: string[] } | { ok: false; reason: string };
+import { failure, success, type Result } from '../../common/result.js';
+
+/** The devices newly watched, or why none were. */
+export type WatchOutcome = Result<string[], 'too_many_devices'>;
 
 /** Which consoles watch which devices, both ways, with a cap per console. */
 export class Watchers<C> {
@@ -11,10 +14,10 @@ export class Watchers<C> {
     const mine = this.byClient.get(client) ?? new Set<string>();
     const added = [...new Set(deviceIds)].filter((id) => !mine.has(id));
     if (mine.size + added.length > this.maxPerClient)
-      return {
-        ok: false,
-        reason: `a console may watch at most ${this.maxPerClient} devices; it watches ${mine.size} now`,
-      };
+      return failure(
+        'too_many_devices',
+        `a console may watch at most ${this.maxPerClient} devices; it watches ${mine.size} now`,
+      );
     this.byClient.set(client, mine);
     for (const id of added) {
       mine.add(id);
@@ -22,7 +25,7 @@ export class Watchers<C> {
       watchers.add(client);
       this.byDevice.set(id, watchers);
     }
-    return { ok: true, added };
+    return success(added);
   }
 
   unwatch(client: C, deviceIds: Iterable<string>): void {

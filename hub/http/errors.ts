@@ -1,32 +1,27 @@
-/** Every `error` value the hub's HTTP API answers with; `reason` says what exactly went wrong. */
-export type HttpErrorCode =
-  | 'invalid_request'
-  | 'unauthorized'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'internal_error'
-  | 'unavailable';
+import { AppError, type ErrorCode } from '../../common/errors.js';
+import type { ApiErrorBody } from '../../contracts/index.js';
 
-export interface ErrorBody {
-  error: HttpErrorCode;
-  reason?: string;
-}
+/** Every `error` value the hub's HTTP API answers with; `reason` says what exactly went wrong. */
+export type HttpErrorCode = ErrorCode<'http'>;
+
+export type ErrorBody = ApiErrorBody;
 
 /** Thrown by handlers and request readers; the server turns it into a JSON error reply. */
-export class HttpError extends Error {
+export class HttpError extends AppError<HttpErrorCode> {
   override readonly name = 'HttpError';
 
   constructor(
     readonly status: number,
-    readonly code: HttpErrorCode,
+    code: HttpErrorCode,
     readonly reason?: string,
     readonly headers: Readonly<Record<string, string>> = {},
     options?: ErrorOptions,
   ) {
-    super(reason === undefined ? code : `${code}: ${reason}`, options);
+    // A client may send the same request again once the hub's dependency is back.
+    super(code, reason === undefined ? code : `${code}: ${reason}`, {
+      retriable: code === 'unavailable',
+      cause: options?.cause,
+    });
   }
 
   get body(): ErrorBody {

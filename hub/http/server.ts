@@ -54,13 +54,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (auth === 'operator') {
       const result = options.authenticate(req.headers.authorization);
       if (!result.ok) {
-        options.onAuthFailure?.(result.failure);
+        options.onAuthFailure?.(result.code);
         log.warn(
-          { failure: result.failure, remote: req.socket.remoteAddress },
+          { failure: result.code, remote: req.socket.remoteAddress },
           'operator authentication failed',
         );
-        const error = result.failure === 'wrong_token' ? ', error="invalid_token"' : '';
-        throw new HttpError(401, 'unauthorized', OPERATOR_AUTH_REASONS[result.failure], {
+        const error = result.code === 'wrong_token' ? ', error="invalid_token"' : '';
+        throw new HttpError(401, 'unauthorized', OPERATOR_AUTH_REASONS[result.code], {
           'www-authenticate': `Bearer realm="hub"${error}`,
         });
       }

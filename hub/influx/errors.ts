@@ -1,19 +1,26 @@
 import { RequestError, ServiceNotAvailableError } from 'influx/lib/src/pool.js';
+import { AppError, type ErrorCode } from '../../common/errors.js';
 
-/** Why a write did not go through. Only `rejected` is final; the rest pass once InfluxDB is back. */
-export type InfluxErrorCode = 'unavailable' | 'database_missing' | 'unauthorized' | 'rejected';
+/** Why a write did not go through; the codes label `maintenance_influx_write_failures_total`. */
+export type InfluxErrorCode = ErrorCode<'influxWrite'>;
 
-export class InfluxWriteError extends Error {
+/**
+ * Whether the same write may go through later. Only `rejected` is final: InfluxDB refused the
+ * points themselves. A missing database is created by the maintenance set-up, and credentials
+ * and outages are an operator's to fix while the consumer holds its position.
+ */
+export const INFLUX_WRITE_RETRIABLE: Readonly<Record<InfluxErrorCode, boolean>> = {
+  unavailable: true,
+  database_missing: true,
+  unauthorized: true,
+  rejected: false,
+};
+
+export class InfluxWriteError extends AppError<InfluxErrorCode> {
   override readonly name = 'InfluxWriteError';
-  readonly retriable: boolean;
 
-  constructor(
-    readonly code: InfluxErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.retriable = code !== 'rejected';
+  constructor(code: InfluxErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, { retriable: INFLUX_WRITE_RETRIABLE[code], cause: options?.cause });
   }
 }
 

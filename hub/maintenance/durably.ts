@@ -1,4 +1,6 @@
-import { backoffDelay, sleep, type BackoffOptions } from '../../common/retry.js';
+import { retry, type BackoffOptions } from '../../common/retry.js';
+
+export { isRetriable } from '../../common/kafka/errors.js';
 
 function abortReason(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error('aborted');
@@ -18,30 +20,25 @@ export interface DurablyOptions {
   nonRetriableAttempts?: number;
 }
 
-/** kafkajs and this project's errors carry `retriable`; anything without it is assumed transient. */
-export function isRetriable(error: unknown): boolean {
-  return (error as { retriable?: unknown } | null)?.retriable !== false;
-}
-
 /**
  * Runs `operation` until it succeeds, waiting with jittered backoff in between: the consumer
  * holds its position (and so pauses consumption) rather than drop data while a store is down.
- * Ends early only when `signal` aborts, `beforeWait` throws (the group is rebalancing) or an error
- * that will not go away has been seen `nonRetriableAttempts` times.
+ * Ends early only when `signal` aborts (with its reason), `beforeWait` throws (the group is
+ * rebalancing) or an error that will not go away has been seen `nonRetriableAttempts` times.
  */
 export async function durably<T>(operation: () => Promise<T>, o: DurablyOptions): Promise<T> {
-  let refused = 0;
-  for (let attempt = 0; ; attempt++) {
-    if (o.signal.aborted) throw abortReason(o.signal);
-    try {
-      return await operation();
-    } catch (error) {
-      if (o.signal.aborted) throw abortReason(o.signal);
-      if (o.isRetriable?.(error) === false && ++refused >= (o.nonRetriableAttempts ?? 1)) throw error;
-      const delay = backoffDelay(attempt, o.backoff);
-      o.onFailure(error, attempt + 1, delay);
-      await o.beforeWait();
-      await sleep(delay, o.signal);
-    }
+  if (o.signal.aborted) throw abortReason(o.signal);
+  try {
+    return await retry(() => operation(), {
+      ...o.backoff,
+      maxAttempts: Infinity,
+      signal: o.signal,
+      beforeWait: o.beforeWait,
+      onRetry: o.onFailure,
+      isRetriable: o.isRetriable,
+      nonRetriableAttempts: o.nonRetriableAttempts,
+    });
+  } catch (error) {
+    throw o.signal.aborted ? abortReason(o.signal) : error;
   }
 }

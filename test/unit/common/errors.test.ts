@@ -1,130 +1,58 @@
-import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { RecordRejectedError, classifyProduceError, isRecordRejected } from '../../../common/kafka/errors.js';
+import { AppError, type ErrorCode } from '../../../common/errors.js';
+import { BatcherClosedError } from '../../../common/kafka/record-batcher.js';
+import { RecordRejectedError } from '../../../common/kafka/errors.js';
+import { ConfigError } from '../../../config/errors.js';
+import {
+  FirstPacketNotConnectError,
+  PacketTooLargeError,
+} from '../../../gateway/broker/packet-size-guard.js';
+import { HubApiError, HubUnreachableError } from '../../../hub/cli/hub-client.js';
+import { InfluxQueryError } from '../../../hub/fleet/influx-queries.js';
+import { HttpError, unavailable } from '../../../hub/http/errors.js';
+import { InfluxWriteError } from '../../../hub/influx/errors.js';
 
-const {
-  KafkaJSConnectionError,
-  KafkaJSError,
-  KafkaJSNonRetriableError,
-  KafkaJSNumberOfRetriesExceeded,
-  KafkaJSProtocolError,
-  KafkaJSRequestTimeoutError,
-} = kafkajs;
-
-// What kafkajs's createErrorFromCode builds from a produce response's error code.
-function protocolError(type: string, code: number, retriable: boolean): Error {
-  return new KafkaJSProtocolError(Object.assign(new Error(`broker says ${type}`), { type, code, retriable }));
+class SampleError extends AppError<'unavailable'> {
+  override readonly name = 'SampleError';
 }
 
-describe('classifyProduceError', () => {
-  it.each([
-    ['MESSAGE_TOO_LARGE', 10, false],
-    ['RECORD_LIST_TOO_LARGE', 18, false],
-    ['INVALID_RECORD', 87, false],
-    ['CORRUPT_MESSAGE', 2, true],
-    ['INVALID_TIMESTAMP', 32, false],
-  ])('rejects the records on %s, as kafkajs throws it when it bails', (type, code, retriable) => {
-    expect(classifyProduceError(protocolError(type, code, retriable))).toEqual({
-      action: 'reject',
-      reason: type,
-      wholeTopic: false,
-    });
+describe('AppError', () => {
+  it('carries its code, whether a retry may help, and its cause', () => {
+    const cause = new Error('connect ECONNREFUSED');
+    const error = new SampleError('unavailable', 'the store is down', { retriable: true, cause });
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ name: 'SampleError', code: 'unavailable', retriable: true, cause });
+    expect(error.message).toBe('the store is down');
+    expect(error).toBeInstanceOf(AppError);
   });
 
-  it.each([
-    ['TOPIC_AUTHORIZATION_FAILED', 29],
-    ['INVALID_REQUIRED_ACKS', 21],
-    ['INVALID_TOPIC_EXCEPTION', 17],
-  ])('rejects every record of the topic on %s', (type, code) => {
-    expect(classifyProduceError(protocolError(type, code, false))).toEqual({
-      action: 'reject',
-      reason: type,
-      wholeTopic: true,
-    });
-  });
-
-  it.each([
-    ['OUT_OF_ORDER_SEQUENCE_NUMBER', 45],
-    ['UNKNOWN_PRODUCER_ID', 59],
-    ['INVALID_PRODUCER_EPOCH', 47],
-  ])('asks for a new producer on %s', (type, code) => {
-    expect(classifyProduceError(protocolError(type, code, false))).toMatchObject({
-      action: 'renew',
-      reason: type,
-    });
-  });
-
-  it.each([
-    ['NOT_LEADER_FOR_PARTITION', 6, true],
-    ['REQUEST_TIMED_OUT', 7, true],
-    ['NOT_ENOUGH_REPLICAS', 19, true],
-    ['UNKNOWN_TOPIC_OR_PARTITION', 3, true],
-    ['CLUSTER_AUTHORIZATION_FAILED', 31, false],
-    ['SOMETHING_NEW', 999, false],
-  ])('retries on %s', (type, code, retriable) => {
-    expect(classifyProduceError(protocolError(type, code, retriable))).toMatchObject({ action: 'retry' });
-  });
-
-  it('retries network errors and timeouts', () => {
-    expect(classifyProduceError(new KafkaJSConnectionError('Connection error: ECONNREFUSED'))).toMatchObject({
-      action: 'retry',
-      reason: 'KafkaJSConnectionError',
-    });
-    const timeout = new KafkaJSRequestTimeoutError('Request Produce(key: 0, version: 7) timed out');
-    expect(classifyProduceError(timeout)).toMatchObject({ action: 'retry' });
-    expect(classifyProduceError(new KafkaJSError('The producer is disconnected'))).toMatchObject({
-      action: 'retry',
-    });
-  });
-
-  it('looks through kafkajs wrappers at their cause', () => {
-    const exhausted = new KafkaJSNumberOfRetriesExceeded(protocolError('NOT_LEADER_FOR_PARTITION', 6, true), {
-      retryCount: 5,
-      retryTime: 1000,
-    });
-    // The wrapper itself says retriable: false, though its cause is retriable.
-    expect(exhausted.retriable).toBe(false);
-    expect(classifyProduceError(exhausted)).toMatchObject({
-      action: 'retry',
-      reason: 'NOT_LEADER_FOR_PARTITION',
-    });
-
-    const wrapped = new KafkaJSNonRetriableError(protocolError('MESSAGE_TOO_LARGE', 10, false));
-    Object.assign(wrapped, { cause: protocolError('MESSAGE_TOO_LARGE', 10, false) });
-    expect(classifyProduceError(wrapped)).toMatchObject({ action: 'reject', reason: 'MESSAGE_TOO_LARGE' });
-  });
-
-  it('retries what it does not know rather than dropping records over it', () => {
-    expect(classifyProduceError(new Error('something odd'))).toMatchObject({ action: 'retry' });
-    expect(classifyProduceError('a string')).toMatchObject({ action: 'retry', reason: 'unknown' });
-    expect(classifyProduceError(undefined)).toMatchObject({ action: 'retry' });
-    expect(classifyProduceError(new KafkaJSNonRetriableError('The producer is disconnecting'))).toMatchObject(
-      {
-        action: 'retry',
-      },
-    );
-  });
-
-  it('keeps its own rejections rejected', () => {
-    const error = new RecordRejectedError('iot.telemetry', 'RECORD_TOO_LARGE', 'too big');
-    expect(classifyProduceError(error)).toMatchObject({ action: 'reject', reason: 'RECORD_TOO_LARGE' });
+  it('has no cause unless given one', () => {
+    const error = new SampleError('unavailable', 'down', { retriable: false });
+    expect('cause' in error).toBe(false);
   });
 });
 
-describe('RecordRejectedError', () => {
-  it('says it is not retriable, why, and keeps its cause', () => {
-    const cause = protocolError('MESSAGE_TOO_LARGE', 10, false);
-    const error = new RecordRejectedError('iot.dead-letter', 'MESSAGE_TOO_LARGE', cause.message, { cause });
-    expect(error).toMatchObject({
-      retriable: false,
-      topic: 'iot.dead-letter',
-      reason: 'MESSAGE_TOO_LARGE',
-      cause,
-    });
-    expect(error.message).toBe(
-      'Kafka will not take this record for iot.dead-letter (MESSAGE_TOO_LARGE, not retriable): broker says MESSAGE_TOO_LARGE',
-    );
-    expect(isRecordRejected(error)).toBe(true);
-    expect(isRecordRejected(cause)).toBe(false);
+describe('the project’s errors', () => {
+  it.each<[string, AppError, ErrorCode, boolean]>([
+    ['ConfigError', new ConfigError([{ setting: 'MQTT_PORT', message: 'bad' }]), 'invalid_config', false],
+    ['PacketTooLargeError', new PacketTooLargeError(9000, 8192), 'packet_too_large', false],
+    ['FirstPacketNotConnectError', new FirstPacketNotConnectError(3), 'first_packet_not_connect', false],
+    [
+      'RecordRejectedError',
+      new RecordRejectedError('t', 'MESSAGE_TOO_LARGE', 'big'),
+      'record_rejected',
+      false,
+    ],
+    ['BatcherClosedError', new BatcherClosedError(), 'batcher_closed', false],
+    ['InfluxWriteError', new InfluxWriteError('unavailable', 'down'), 'unavailable', true],
+    ['InfluxQueryError', new InfluxQueryError('error parsing query'), 'query_failed', false],
+    ['HttpError', new HttpError(404, 'not_found', 'no device d1'), 'not_found', false],
+    ['HttpError', unavailable('Kafka is not reachable'), 'unavailable', true],
+    ['HubApiError', new HubApiError(409, 'conflict', 'exists'), 'hub_refused', false],
+    ['HubApiError', new HubApiError(503, 'unavailable'), 'hub_refused', true],
+    ['HubUnreachableError', new HubUnreachableError('cannot reach the hub'), 'hub_unreachable', true],
+  ])('%s is an AppError with its code and retriability', (name, error, code, retriable) => {
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ name, code, retriable });
   });
 });

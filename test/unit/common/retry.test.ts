@@ -53,4 +53,64 @@ describe('retry', () => {
     ).rejects.toThrow('bad input');
     expect(calls).toBe(1);
   });
+
+  it('allows errors marked not retriable the attempts given, counted across the run', async () => {
+    const outcomes = ['refused', 'transient', 'refused', 'transient', 'refused', 'stored'];
+    let calls = 0;
+    await expect(
+      retry(
+        () => {
+          const outcome = outcomes[calls++];
+          return outcome === 'stored' ? Promise.resolve(outcome) : Promise.reject(new Error(outcome));
+        },
+        {
+          ...fast,
+          maxAttempts: Infinity,
+          isRetriable: (error) => (error as Error).message !== 'refused',
+          nonRetriableAttempts: 3,
+        },
+      ),
+    ).rejects.toThrow('refused');
+    expect(calls).toBe(5);
+  });
+
+  it('runs beforeWait after onRetry before every wait, and ends when it throws', async () => {
+    const seen: string[] = [];
+    let calls = 0;
+    await expect(
+      retry(() => Promise.reject(new Error(`fail ${++calls}`)), {
+        ...fast,
+        maxAttempts: Infinity,
+        onRetry: (_error, attempt) => seen.push(`retry ${attempt}`),
+        beforeWait: () => {
+          seen.push('before wait');
+          return seen.length < 4 ? Promise.resolve() : Promise.reject(new Error('rebalancing'));
+        },
+      }),
+    ).rejects.toThrow('rebalancing');
+    expect(seen).toEqual(['retry 1', 'before wait', 'retry 2', 'before wait']);
+    expect(calls).toBe(2);
+  });
+
+  it('stops a wait when the signal aborts, with the abort reason', async () => {
+    const controller = new AbortController();
+    const stopped = new Error('stopping');
+    let calls = 0;
+    const slow = { initialMs: 60_000, maxMs: 60_000, factor: 1, jitter: 0 };
+    await expect(
+      retry(
+        () => {
+          calls++;
+          return Promise.reject(new Error('down'));
+        },
+        {
+          ...slow,
+          maxAttempts: Infinity,
+          signal: controller.signal,
+          onRetry: () => controller.abort(stopped),
+        },
+      ),
+    ).rejects.toBe(stopped);
+    expect(calls).toBe(1);
+  });
 });

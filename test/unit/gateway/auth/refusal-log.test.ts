@@ -31,13 +31,13 @@ describe('RefusalLog', () => {
       authenticate: (clientId) =>
         Promise.resolve(
           clientId === 'ok'
-            ? { ok: true, deviceId: clientId }
-            : { ok: false, refusal: 'bad_credentials', reason: 'wrong secret' },
+            ? { ok: true, value: clientId }
+            : { ok: false, code: 'bad_credentials', reason: 'wrong secret' },
         ),
     };
     const auth = withRefusalLog(inner, new RefusalLog(logger));
-    expect(await auth.authenticate('ok', 'ok', undefined)).toEqual({ ok: true, deviceId: 'ok' });
-    expect(await auth.authenticate('no', 'no', undefined)).toMatchObject({ refusal: 'bad_credentials' });
+    expect(await auth.authenticate('ok', 'ok', undefined)).toEqual({ ok: true, value: 'ok' });
+    expect(await auth.authenticate('no', 'no', undefined)).toMatchObject({ code: 'bad_credentials' });
     expect(warn).toHaveBeenCalledTimes(1);
   });
 });

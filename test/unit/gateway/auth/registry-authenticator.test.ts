@@ -64,15 +64,15 @@ describe('RegistryAuthenticator', () => {
   it('accepts the right secret and refuses others with the MQTT 3.1.1 reasons', async () => {
     const { registry, auth, login } = setup();
     const secret = provision(registry, 'dev-1');
-    expect(await login('dev-1', secret)).toEqual({ ok: true, deviceId: 'dev-1' });
-    expect(await login('dev-1', 'wrong')).toMatchObject({ ok: false, refusal: 'bad_credentials' });
+    expect(await login('dev-1', secret)).toEqual({ ok: true, value: 'dev-1' });
+    expect(await login('dev-1', 'wrong')).toMatchObject({ ok: false, code: 'bad_credentials' });
     expect(await auth.authenticate('dev-1', 'dev-2', Buffer.from(secret))).toMatchObject({
-      refusal: 'not_authorized',
+      code: 'not_authorized',
     });
     expect(await auth.authenticate('dev-1', undefined, Buffer.from(secret))).toMatchObject({
-      refusal: 'not_authorized',
+      code: 'not_authorized',
     });
-    expect(await login('not a device id', secret)).toMatchObject({ refusal: 'identifier_rejected' });
+    expect(await login('not a device id', secret)).toMatchObject({ code: 'identifier_rejected' });
   });
 
   it('lets the holder in at once after a flood of wrong and missing passwords for its id', async () => {
@@ -82,14 +82,14 @@ describe('RegistryAuthenticator', () => {
       expect((await login('dev-1', `guess-${i}`)).ok).toBe(false);
       expect((await login('dev-1')).ok).toBe(false);
     }
-    expect(await login('dev-1', secret)).toEqual({ ok: true, deviceId: 'dev-1' });
+    expect(await login('dev-1', secret)).toEqual({ ok: true, value: 'dev-1' });
   });
 
   it('checks unknown ids, wrong and missing secrets on the same path, against a hash of the same kind', async () => {
     const { registry, login, sha256, scrypt } = setup();
     provision(registry, 'known');
     const outcomes = [await login('unknown', 'x'), await login('known', 'x'), await login('known')];
-    for (const outcome of outcomes) expect(outcome).toMatchObject({ ok: false, refusal: 'bad_credentials' });
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ ok: false, code: 'bad_credentials' });
     expect(sha256).toHaveBeenCalledTimes(3);
     const shapes = sha256.mock.calls.map(([, stored]) => [
       stored.kind,
@@ -108,10 +108,10 @@ describe('RegistryAuthenticator', () => {
     const { registry, login, scrypt } = setup();
     const secret = generateSecret();
     registry.put('old-1', await hashSecretWithScrypt(secret, SMALL_SCRYPT));
-    expect(await login('old-1', secret)).toEqual({ ok: true, deviceId: 'old-1' });
-    expect(await login('old-1', secret)).toEqual({ ok: true, deviceId: 'old-1' });
+    expect(await login('old-1', secret)).toEqual({ ok: true, value: 'old-1' });
+    expect(await login('old-1', secret)).toEqual({ ok: true, value: 'old-1' });
     expect(scrypt).toHaveBeenCalledTimes(1);
-    expect(await login('old-1', 'wrong')).toMatchObject({ ok: false, refusal: 'bad_credentials' });
+    expect(await login('old-1', 'wrong')).toMatchObject({ ok: false, code: 'bad_credentials' });
   });
 
   it('refuses a record asking for scrypt N=2^30 without running scrypt', async () => {
@@ -120,8 +120,8 @@ describe('RegistryAuthenticator', () => {
     const hash = Buffer.alloc(32, 2).toString('base64');
     registry.put('huge', `scrypt$${2 ** 30}$8$1$${salt}$${hash}`);
     registry.put('wide', `scrypt$16384$1024$64$${salt}$${hash}`);
-    expect(await login('huge', 'anything')).toMatchObject({ ok: false, refusal: 'bad_credentials' });
-    expect(await login('wide', 'anything')).toMatchObject({ ok: false, refusal: 'bad_credentials' });
+    expect(await login('huge', 'anything')).toMatchObject({ ok: false, code: 'bad_credentials' });
+    expect(await login('wide', 'anything')).toMatchObject({ ok: false, code: 'bad_credentials' });
     expect(scrypt).not.toHaveBeenCalled();
     expect(sha256).toHaveBeenCalledTimes(2);
   });
@@ -133,7 +133,7 @@ describe('RegistryAuthenticator', () => {
     const refusals: string[] = [];
     for (let i = 0; i < 50; i++) {
       const outcome = await login('old-1', `guess-${i}`);
-      refusals.push(outcome.ok ? 'accepted' : outcome.refusal);
+      refusals.push(outcome.ok ? 'accepted' : outcome.code);
     }
     expect(scrypt).toHaveBeenCalledTimes(5);
     expect(refusals).toEqual([
@@ -141,9 +141,9 @@ describe('RegistryAuthenticator', () => {
       ...Array<string>(45).fill('unavailable'),
     ]);
     // The price of a legacy hash: a holder this gateway has not seen yet waits for the budget.
-    expect(await login('old-1', secret)).toMatchObject({ ok: false, refusal: 'unavailable' });
+    expect(await login('old-1', secret)).toMatchObject({ ok: false, code: 'unavailable' });
     clock.advance(12_000);
-    expect(await login('old-1', secret)).toEqual({ ok: true, deviceId: 'old-1' });
+    expect(await login('old-1', secret)).toEqual({ ok: true, value: 'old-1' });
   });
 
   it('lets a legacy holder it has verified before through a flood for its id', async () => {
@@ -152,7 +152,7 @@ describe('RegistryAuthenticator', () => {
     registry.put('old-1', await hashSecretWithScrypt(secret, SMALL_SCRYPT));
     expect((await login('old-1', secret)).ok).toBe(true);
     for (let i = 0; i < 100; i++) await login('old-1', `guess-${i}`);
-    expect(await login('old-1', secret)).toEqual({ ok: true, deviceId: 'old-1' });
+    expect(await login('old-1', secret)).toEqual({ ok: true, value: 'old-1' });
     expect(scrypt).toHaveBeenCalledTimes(1 + 5);
   });
 
@@ -170,8 +170,8 @@ describe('RegistryAuthenticator', () => {
     const secret = generateSecret();
     registry.put('old-1', await hashSecretWithScrypt(secret, SMALL_SCRYPT));
     const [first, second] = await Promise.all([login('old-1', 'wrong'), login('old-1', 'wrong too')]);
-    expect(first).toMatchObject({ refusal: 'bad_credentials' });
-    expect(second).toMatchObject({ refusal: 'unavailable' });
+    expect(first).toMatchObject({ code: 'bad_credentials' });
+    expect(second).toMatchObject({ code: 'unavailable' });
     expect(scrypt).toHaveBeenCalledTimes(1);
   });
 
@@ -181,8 +181,8 @@ describe('RegistryAuthenticator', () => {
     registry.put('dev-1', await hashSecretWithScrypt(old, SMALL_SCRYPT));
     expect((await login('dev-1', old)).ok).toBe(true);
     const rotated = provision(registry, 'dev-1');
-    expect(await login('dev-1', old)).toMatchObject({ ok: false, refusal: 'bad_credentials' });
-    expect(await login('dev-1', rotated)).toEqual({ ok: true, deviceId: 'dev-1' });
+    expect(await login('dev-1', old)).toMatchObject({ ok: false, code: 'bad_credentials' });
+    expect(await login('dev-1', rotated)).toEqual({ ok: true, value: 'dev-1' });
   });
 
   it('refuses a legacy login whose record changed while scrypt ran', async () => {
@@ -191,7 +191,7 @@ describe('RegistryAuthenticator', () => {
     registry.put('dev-1', await hashSecretWithScrypt(secret, SMALL_SCRYPT));
     const pending = auth.authenticate('dev-1', 'dev-1', Buffer.from(secret));
     provision(registry, 'dev-1');
-    expect(await pending).toMatchObject({ ok: false, refusal: 'bad_credentials' });
+    expect(await pending).toMatchObject({ ok: false, code: 'bad_credentials' });
   });
 });
 

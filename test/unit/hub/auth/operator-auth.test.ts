@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { operatorAuthenticator } from '../../../../hub/auth/operator-auth.js';
+import {
+  OPERATOR_AUTH_REASONS,
+  operatorAuthenticator,
+  type OperatorAuthFailure,
+} from '../../../../hub/auth/operator-auth.js';
+
+const refused = (code: OperatorAuthFailure) => ({ ok: false, code, reason: OPERATOR_AUTH_REASONS[code] });
 
 describe('operatorAuthenticator', () => {
   const authenticate = operatorAuthenticator('the-token');
@@ -9,8 +15,8 @@ describe('operatorAuthenticator', () => {
   });
 
   it('names why a request is refused', () => {
-    expect(authenticate(undefined)).toEqual({ ok: false, failure: 'missing_token' });
-    expect(authenticate('Basic the-token')).toEqual({ ok: false, failure: 'malformed_header' });
-    expect(authenticate('Bearer the-token2')).toEqual({ ok: false, failure: 'wrong_token' });
+    expect(authenticate(undefined)).toEqual(refused('missing_token'));
+    expect(authenticate('Basic the-token')).toEqual(refused('malformed_header'));
+    expect(authenticate('Bearer the-token2')).toEqual(refused('wrong_token'));
   });
 });

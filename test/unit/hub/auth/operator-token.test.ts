@@ -10,23 +10,22 @@ describe('resolveOperatorToken', () => {
     for (const APP_ENV of ['development', 'production'])
       expect(resolveOperatorToken(config({ APP_ENV, HUB_OPERATOR_TOKEN: 'given' }), fixed)).toEqual({
         ok: true,
-        token: 'given',
-        generated: false,
+        value: { token: 'given', generated: false },
       });
   });
 
   it('generates one in development', () => {
     expect(resolveOperatorToken(config({}), fixed)).toEqual({
       ok: true,
-      token: 'generated-token',
-      generated: true,
+      value: { token: 'generated-token', generated: true },
     });
   });
 
   it('refuses to run without one in production, saying what to set', () => {
     const result = resolveOperatorToken(config({ APP_ENV: 'production' }), fixed);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.message).toMatch(
+    expect(result).toMatchObject({ code: 'token_required' });
+    expect(!result.ok && result.reason).toMatch(
       /^HUB_OPERATOR_TOKEN \(hub\.operatorToken\): required when APP_ENV=production/,
     );
   });

@@ -7,27 +7,28 @@ describe('parseClientMessage', () => {
   it('reads the client messages of the protocol', () => {
     expect(parseClientMessage(text({ type: 'ping', requestId: 'r1' }), false)).toEqual({
       ok: true,
-      message: { type: 'ping', requestId: 'r1' },
+      value: { type: 'ping', requestId: 'r1' },
     });
     expect(
       parseClientMessage(text({ type: 'issueCommand', deviceId: 'd-1', name: 'reboot' }), false),
     ).toEqual({
       ok: true,
-      message: { type: 'issueCommand', deviceId: 'd-1', name: 'reboot', params: {} },
+      value: { type: 'issueCommand', deviceId: 'd-1', name: 'reboot', params: {} },
     });
     expect(parseClientMessage(text({ type: 'watch', deviceIds: ['d-1', 'd-2'] }), false)).toEqual({
       ok: true,
-      message: { type: 'watch', deviceIds: ['d-1', 'd-2'] },
+      value: { type: 'watch', deviceIds: ['d-1', 'd-2'] },
     });
     expect(parseClientMessage(text({ type: 'unwatch', requestId: 'u', deviceIds: ['d-1'] }), false)).toEqual({
       ok: true,
-      message: { type: 'unwatch', requestId: 'u', deviceIds: ['d-1'] },
+      value: { type: 'unwatch', requestId: 'u', deviceIds: ['d-1'] },
     });
   });
 
   it('says what is wrong, keeping a valid requestId so the client can match the error', () => {
     expect(parseClientMessage(text('nope'), false)).toEqual({
       ok: false,
+      code: 'invalid_message',
       reason: 'message is not JSON text',
     });
     expect(parseClientMessage(Buffer.from([0xff, 0xfe]), false)).toMatchObject({ ok: false });
@@ -39,16 +40,19 @@ describe('parseClientMessage', () => {
     });
     expect(parseClientMessage(text({ requestId: 'r2' }), false)).toEqual({
       ok: false,
+      code: 'invalid_message',
       reason: 'unknown message type missing; known: issueCommand, ping, watch, unwatch',
       requestId: 'r2',
     });
     expect(parseClientMessage(text({ type: 'subscribe', requestId: 'r3' }), false)).toEqual({
       ok: false,
+      code: 'invalid_message',
       reason: 'unknown message type "subscribe"; known: issueCommand, ping, watch, unwatch',
       requestId: 'r3',
     });
     expect(parseClientMessage(text({ type: 'watch', requestId: 'r5', deviceIds: [] }), false)).toEqual({
       ok: false,
+      code: 'invalid_message',
       reason: expect.stringMatching(/^deviceIds: /) as string,
       requestId: 'r5',
     });
@@ -56,6 +60,7 @@ describe('parseClientMessage', () => {
       parseClientMessage(text({ type: 'issueCommand', requestId: 'r4', deviceId: 'd', name: 'X' }), false),
     ).toEqual({
       ok: false,
+      code: 'invalid_message',
       reason: expect.stringMatching(/^name: command name must match/) as string,
       requestId: 'r4',
     });

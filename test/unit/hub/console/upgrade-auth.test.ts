@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { operatorAuthenticator } from '../../../../hub/auth/operator-auth.js';
+import { OPERATOR_AUTH_REASONS, operatorAuthenticator } from '../../../../hub/auth/operator-auth.js';
 import { createTokenVerifier } from '../../../../hub/auth/token.js';
 import { authenticateUpgrade, offeredSubprotocols } from '../../../../hub/console/upgrade-auth.js';
 
@@ -20,16 +20,17 @@ describe('authenticateUpgrade', () => {
     expect(authenticateUpgrade(request({}), deps)).toEqual({
       ok: false,
       status: 401,
-      failure: 'missing_token',
+      code: 'missing_token',
+      reason: OPERATOR_AUTH_REASONS.missing_token,
     });
     expect(authenticateUpgrade(request({ authorization: 'Basic x' }), deps)).toMatchObject({
-      failure: 'malformed_header',
+      code: 'malformed_header',
     });
     expect(authenticateUpgrade(request({ authorization: 'Bearer nope' }), deps)).toMatchObject({
-      failure: 'wrong_token',
+      code: 'wrong_token',
     });
     expect(authenticateUpgrade(request({ 'sec-websocket-protocol': 'iot-console.v1' }), deps)).toMatchObject({
-      failure: 'missing_token',
+      code: 'missing_token',
     });
     expect(
       authenticateUpgrade(request({ 'sec-websocket-protocol': 'iot-console.v1, bearer.' }), deps),
@@ -38,7 +39,7 @@ describe('authenticateUpgrade', () => {
     });
     expect(
       authenticateUpgrade(request({ 'sec-websocket-protocol': 'iot-console.v1, bearer.nope' }), deps),
-    ).toMatchObject({ failure: 'wrong_token' });
+    ).toMatchObject({ code: 'wrong_token' });
   });
 
   it('asks for the console subprotocol when others are offered without it', () => {
@@ -46,6 +47,7 @@ describe('authenticateUpgrade', () => {
       {
         ok: false,
         status: 400,
+        code: 'subprotocol_required',
       },
     );
   });

@@ -3,7 +3,7 @@ import type { DeviceState } from '../../../../contracts/index.js';
 import { acceptsGzip } from '../../../../hub/web/accept-encoding.js';
 import { reconnectDelayMs } from '../../../../hub/web/client/backoff.js';
 import { FleetStore } from '../../../../hub/web/client/fleet-store.js';
-import { compareDevices, matches, type Filters } from '../../../../hub/web/client/fleet-table.js';
+import { compareDevices, matches, type Filters } from '../../../../hub/web/client/fleet-order.js';
 import { ago, healthLevel, hours, metricLabel } from '../../../../hub/web/client/format.js';
 
 // The console page's logic that needs no browser; the page itself is tested in a real one.

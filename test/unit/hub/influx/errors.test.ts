@@ -1,7 +1,11 @@
 import { RequestError, ServiceNotAvailableError } from 'influx/lib/src/pool.js';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { classifyWriteError } from '../../../../hub/influx/errors.js';
+import {
+  INFLUX_WRITE_RETRIABLE,
+  InfluxWriteError,
+  classifyWriteError,
+} from '../../../../hub/influx/errors.js';
 
 function requestError(status: number, body: string): RequestError {
   return new RequestError(
@@ -35,6 +39,23 @@ describe('classifyWriteError', () => {
       classifyWriteError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
     ).toMatchObject({
       error: { code: 'unavailable', retriable: true },
+    });
+  });
+});
+
+describe('InfluxWriteError', () => {
+  it('is final only when InfluxDB refused the points themselves', () => {
+    expect(INFLUX_WRITE_RETRIABLE).toEqual({
+      unavailable: true,
+      database_missing: true,
+      unauthorized: true,
+      rejected: false,
+    });
+    const cause = new Error('socket hang up');
+    expect(new InfluxWriteError('unauthorized', 'authorization failed', { cause })).toMatchObject({
+      code: 'unauthorized',
+      retriable: true,
+      cause,
     });
   });
 });

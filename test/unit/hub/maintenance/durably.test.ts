@@ -33,4 +33,33 @@ describe('durably', () => {
     ).rejects.toBe(refused);
     expect(calls).toBe(3);
   });
+
+  it('ends with the signal’s reason when aborted, between attempts or before the first', async () => {
+    const controller = new AbortController();
+    const stopping = new Error('maintenance stopping');
+    let calls = 0;
+    await expect(
+      durably(
+        () => {
+          calls++;
+          return Promise.reject(new Error('ECONNREFUSED'));
+        },
+        { ...options, signal: controller.signal, onFailure: () => controller.abort(stopping) },
+      ),
+    ).rejects.toBe(stopping);
+    expect(calls).toBe(1);
+    await expect(
+      durably(() => Promise.resolve('never run'), { ...options, signal: controller.signal }),
+    ).rejects.toBe(stopping);
+  });
+
+  it('stops when beforeWait throws: the group is rebalancing', async () => {
+    const rebalancing = new Error('The group is rebalancing');
+    await expect(
+      durably(() => Promise.reject(new Error('ECONNREFUSED')), {
+        ...options,
+        beforeWait: () => Promise.reject(rebalancing),
+      }),
+    ).rejects.toBe(rebalancing);
+  });
 });
