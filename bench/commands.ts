@@ -3,7 +3,13 @@ import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel } from 'kafkajs';
 import mqtt from 'mqtt';
 import WebSocket from 'ws';
-import { isTerminalCommandStatus, serverMessageSchema, type CommandStatus } from '../contracts/index.js';
+import {
+  commandResultsTopic,
+  commandsWildcard,
+  isTerminalCommandStatus,
+  serverMessageSchema,
+  type CommandStatus,
+} from '../contracts/index.js';
 import { ensureTopics } from '../common/kafka/topics.js';
 import { startGatewayProcess } from '../test/helpers/gateway-process.js';
 import { issueCommand, provisionDevice } from '../test/helpers/hub-api.js';
@@ -57,11 +63,11 @@ export async function runCommandsBench(options: CommandsBenchOptions): Promise<R
     ]);
     device.on('message', (_topic, payload) => {
       const { id } = JSON.parse(payload.toString()) as { id: string };
-      device.publish(`devices/${DEVICE_ID}/command-results`, JSON.stringify({ id, status: 'succeeded' }), {
+      device.publish(commandResultsTopic(DEVICE_ID), JSON.stringify({ id, status: 'succeeded' }), {
         qos: 1,
       });
     });
-    await device.subscribeAsync(`devices/${DEVICE_ID}/commands/#`, { qos: 1 });
+    await device.subscribeAsync(commandsWildcard(DEVICE_ID), { qos: 1 });
 
     // A status may be pushed before the POST answers, so finished ids are remembered, not awaited.
     const finished = new Map<string, CommandStatus>();

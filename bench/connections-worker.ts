@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import mqtt, { type MqttClient } from 'mqtt';
+import { commandsWildcard } from '../contracts/index.js';
 import { deviceIds, noDelay } from './devices.js';
 
 const url = process.env.BENCH_MQTT_URL ?? '';
@@ -33,7 +34,7 @@ async function connectOne(id: string): Promise<void> {
     client.once('error', reject);
     client.once('close', () => reject(new Error('closed before CONNACK')));
   });
-  if (subscribe) await client.subscribeAsync(`devices/${id}/commands/#`, { qos: 1 });
+  if (subscribe) await client.subscribeAsync(commandsWildcard(id), { qos: 1 });
 }
 
 async function connectAll(): Promise<void> {

@@ -238,29 +238,3 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 export type ServerMessageType = ServerMessage['type'];
-
-// The console's HTTP companion: GET /api/devices/{id}/history, the device view's last hour.
-
-/** Most points per series in a history answer; a longer window is averaged into wider buckets. */
-export const MAX_HISTORY_POINTS = 720;
-
-const seriesValues = z.array(z.number().nullable());
-
-export const deviceHistorySchema = z.object({
-  deviceId: deviceIdSchema,
-  /** Device time, inclusive. */
-  since: timestampMsSchema,
-  until: timestampMsSchema,
-  /** Width of the averaging buckets; each time is the start of its bucket. */
-  bucketMs: z.int().min(1),
-  telemetry: z.object({
-    times: z.array(timestampMsSchema),
-    metrics: z.record(metricNameSchema, seriesValues),
-  }),
-  health: z.object({
-    times: z.array(timestampMsSchema),
-    health: seriesValues,
-    rulHours: seriesValues,
-  }),
-});
-export type DeviceHistory = z.infer<typeof deviceHistorySchema>;

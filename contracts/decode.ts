@@ -16,7 +16,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function decodeJson<T>(
   schema: z.ZodType<T>,
-  bytes: Buffer | string,
+  bytes: Uint8Array | string,
   limits: JsonLimits = DEFAULT_JSON_LIMITS,
 ): DecodeResult<T> {
   let text: string;

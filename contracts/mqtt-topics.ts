@@ -34,6 +34,9 @@ function prefix(deviceId: string): string {
   return `${ROOT}/${deviceId}`;
 }
 
+/** `devices/{id}/`: every topic of one device lies under it. */
+export const deviceTopicPrefix = (deviceId: string): string => `${prefix(deviceId)}/`;
+
 export const telemetryTopic = (deviceId: string): string => `${prefix(deviceId)}/telemetry`;
 export const eventsTopic = (deviceId: string): string => `${prefix(deviceId)}/events`;
 export const commandResultsTopic = (deviceId: string): string => `${prefix(deviceId)}/command-results`;
@@ -44,6 +47,16 @@ export function commandTopic(deviceId: string, name: string): string {
   const base = prefix(deviceId);
   if (!isValidCommandName(name)) throw new TypeError(`invalid command name: ${JSON.stringify(name)}`);
   return `${base}/commands/${name}`;
+}
+
+/** The subscription filters a device may hold that receive command `name`: `#`, `+` and the name itself. */
+export function commandFilters(deviceId: string, name: string): string[] {
+  return [commandsWildcard(deviceId), `${prefix(deviceId)}/commands/+`, commandTopic(deviceId, name)];
+}
+
+/** Whether `topicFilter` subscribes to some or all of the device's commands. */
+export function isCommandsFilterOf(deviceId: string, topicFilter: string): boolean {
+  return topicFilter.startsWith(`${prefix(deviceId)}/commands/`);
 }
 
 const LEAF_KINDS: ReadonlyMap<string, Exclude<DeviceTopicKind, 'command'>> = new Map([

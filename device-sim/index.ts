@@ -19,7 +19,6 @@ export {
 } from './ground-truth.js';
 export { initialState, isFailed, stepDevice, withCalibration, withLoadLimit } from './model/step.js';
 export { simulateDevice, type SimulateWindow, type SimulatedSample } from './model/simulate.js';
-export { METRIC, type MetricName } from './model/metrics.js';
 export type {
   DeviceEffects,
   DeviceSpec,

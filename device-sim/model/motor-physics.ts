@@ -1,7 +1,7 @@
-import type { Metrics } from '../../contracts/index.js';
+import { METRICS, type Metrics } from '../../contracts/index.js';
 import type { Rng } from '../prng.js';
 import type { Symptoms } from './degradation.js';
-import { METRIC, roundTo } from './metrics.js';
+import { roundTo } from './round.js';
 import type { MotorPhysics, MotorRatings } from './types.js';
 
 // Copper resistance grows by 1/(234.5 °C) per degree; slip is proportional to rotor resistance.
@@ -53,8 +53,8 @@ export function motorWithPhysics(
   const current = r.currentA * currentShare(phys, load) * sym.currentFactor;
   const vibration = r.vibrationMmS * (0.75 + 0.25 * load) * sym.vibrationFactor * spike;
   return {
-    [METRIC.vibration]: roundTo(vibration * Math.exp(noise.gaussian(0, 0.06)), 3),
-    [METRIC.current]: roundTo(Math.max(0, current + noise.gaussian(0, 0.015 * r.currentA)), 2),
-    [METRIC.speed]: roundTo(speed + noise.gaussian(0, 2), 1),
+    [METRICS.vibration]: roundTo(vibration * Math.exp(noise.gaussian(0, 0.06)), 3),
+    [METRICS.current]: roundTo(Math.max(0, current + noise.gaussian(0, 0.015 * r.currentA)), 2),
+    [METRICS.speed]: roundTo(speed + noise.gaussian(0, 2), 1),
   };
 }

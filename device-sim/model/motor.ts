@@ -1,7 +1,7 @@
-import type { Metrics } from '../../contracts/index.js';
+import { METRICS, type Metrics } from '../../contracts/index.js';
 import type { Rng } from '../prng.js';
 import type { Symptoms } from './degradation.js';
-import { METRIC, roundTo } from './metrics.js';
+import { roundTo } from './round.js';
 import type { MotorRatings } from './types.js';
 
 export const MOTOR_TEMPERATURE_TAU_MS = 30 * 60_000;
@@ -28,16 +28,16 @@ export function motorRunning(
   const current = r.currentA * (0.35 + 0.65 * load) * sym.currentFactor;
   const vibration = r.vibrationMmS * (0.75 + 0.25 * load) * sym.vibrationFactor * spike;
   return {
-    [METRIC.vibration]: roundTo(vibration * Math.exp(noise.gaussian(0, 0.06)), 3),
-    [METRIC.current]: roundTo(Math.max(0, current + noise.gaussian(0, 0.015 * r.currentA)), 2),
-    [METRIC.speed]: roundTo(speed + noise.gaussian(0, 2), 1),
+    [METRICS.vibration]: roundTo(vibration * Math.exp(noise.gaussian(0, 0.06)), 3),
+    [METRICS.current]: roundTo(Math.max(0, current + noise.gaussian(0, 0.015 * r.currentA)), 2),
+    [METRICS.speed]: roundTo(speed + noise.gaussian(0, 2), 1),
   };
 }
 
 export function motorStopped(noise: Rng): Metrics {
   return {
-    [METRIC.vibration]: roundTo(Math.abs(noise.gaussian(0.02, 0.01)), 3),
-    [METRIC.current]: 0,
-    [METRIC.speed]: 0,
+    [METRICS.vibration]: roundTo(Math.abs(noise.gaussian(0.02, 0.01)), 3),
+    [METRICS.current]: 0,
+    [METRICS.speed]: 0,
   };
 }

@@ -1,7 +1,7 @@
-import type { Metrics } from '../../contracts/index.js';
+import { METRICS, type Metrics } from '../../contracts/index.js';
 import type { Rng } from '../prng.js';
 import type { Symptoms } from './degradation.js';
-import { METRIC, roundTo } from './metrics.js';
+import { roundTo } from './round.js';
 import type { PumpCurve, PumpRatings } from './types.js';
 
 /** No-load losses (friction, magnetising) as a share of shaft power at the rated point. */
@@ -59,9 +59,9 @@ export function pumpOnCurve(
   const offDesign = 1 + 0.8 * (q - 1) ** 2;
   const vibration = r.vibrationMmS * (0.7 + 0.3 * load) * offDesign * sym.vibrationFactor * spike;
   return {
-    [METRIC.vibration]: roundTo(vibration * Math.exp(noise.gaussian(0, 0.06)), 3),
-    [METRIC.current]: roundTo(Math.max(0, current + noise.gaussian(0, 0.015 * r.currentA)), 2),
-    [METRIC.pressure]: roundTo(Math.max(0, pressure + noise.gaussian(0, 0.01 * r.pressureBar)), 3),
-    [METRIC.flow]: roundTo(Math.max(0, flow + noise.gaussian(0, 0.015 * r.flowM3h)), 2),
+    [METRICS.vibration]: roundTo(vibration * Math.exp(noise.gaussian(0, 0.06)), 3),
+    [METRICS.current]: roundTo(Math.max(0, current + noise.gaussian(0, 0.015 * r.currentA)), 2),
+    [METRICS.pressure]: roundTo(Math.max(0, pressure + noise.gaussian(0, 0.01 * r.pressureBar)), 3),
+    [METRICS.flow]: roundTo(Math.max(0, flow + noise.gaussian(0, 0.015 * r.flowM3h)), 2),
   };
 }

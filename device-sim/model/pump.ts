@@ -1,7 +1,7 @@
-import type { Metrics } from '../../contracts/index.js';
+import { METRICS, type Metrics } from '../../contracts/index.js';
 import type { Rng } from '../prng.js';
 import type { Symptoms } from './degradation.js';
-import { METRIC, roundTo } from './metrics.js';
+import { roundTo } from './round.js';
 import type { PumpRatings } from './types.js';
 
 export const PUMP_TEMPERATURE_TAU_MS = 20 * 60_000;
@@ -21,18 +21,18 @@ export function pumpRunning(r: PumpRatings, load: number, sym: Symptoms, spike: 
   const current = r.currentA * (0.25 + 0.75 * load) * sym.currentFactor * (1 + 0.45 * leak);
   const vibration = r.vibrationMmS * (0.7 + 0.3 * load) * sym.vibrationFactor * spike;
   return {
-    [METRIC.vibration]: roundTo(vibration * Math.exp(noise.gaussian(0, 0.06)), 3),
-    [METRIC.current]: roundTo(Math.max(0, current + noise.gaussian(0, 0.015 * r.currentA)), 2),
-    [METRIC.pressure]: roundTo(Math.max(0, pressure + noise.gaussian(0, 0.01 * r.pressureBar)), 3),
-    [METRIC.flow]: roundTo(Math.max(0, flow + noise.gaussian(0, 0.015 * r.flowM3h)), 2),
+    [METRICS.vibration]: roundTo(vibration * Math.exp(noise.gaussian(0, 0.06)), 3),
+    [METRICS.current]: roundTo(Math.max(0, current + noise.gaussian(0, 0.015 * r.currentA)), 2),
+    [METRICS.pressure]: roundTo(Math.max(0, pressure + noise.gaussian(0, 0.01 * r.pressureBar)), 3),
+    [METRICS.flow]: roundTo(Math.max(0, flow + noise.gaussian(0, 0.015 * r.flowM3h)), 2),
   };
 }
 
 export function pumpStopped(r: PumpRatings, noise: Rng): Metrics {
   return {
-    [METRIC.vibration]: roundTo(Math.abs(noise.gaussian(0.03, 0.01)), 3),
-    [METRIC.current]: 0,
-    [METRIC.pressure]: roundTo(Math.max(0, noise.gaussian(0.02 * r.pressureBar, 0.005 * r.pressureBar)), 3),
-    [METRIC.flow]: 0,
+    [METRICS.vibration]: roundTo(Math.abs(noise.gaussian(0.03, 0.01)), 3),
+    [METRICS.current]: 0,
+    [METRICS.pressure]: roundTo(Math.max(0, noise.gaussian(0.02 * r.pressureBar, 0.005 * r.pressureBar)), 3),
+    [METRICS.flow]: 0,
   };
 }

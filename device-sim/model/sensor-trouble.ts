@@ -1,6 +1,6 @@
-import type { Metrics, Reading } from '../../contracts/index.js';
+import { METRICS, type Metrics, type Reading } from '../../contracts/index.js';
 import { Rng } from '../prng.js';
-import { METRIC, roundTo } from './metrics.js';
+import { roundTo } from './round.js';
 import type { DeviceEffects, EffectState, GlitchSpec } from './types.js';
 
 /** A store-and-forward buffer has a size; the oldest readings go first when it is full. */
@@ -62,12 +62,12 @@ export function inGlitch(st: EffectState, atMs: number): boolean {
 export function withGlitch(metrics: Metrics, g: GlitchSpec, noise: Rng): Metrics {
   if (!noise.chance(g.wildShare)) return metrics;
   const out = { ...metrics };
-  const vibration = out[METRIC.vibration];
+  const vibration = out[METRICS.vibration];
   if (vibration !== undefined)
-    out[METRIC.vibration] = roundTo(Math.max(vibration, 0.5) * noise.uniform(3, 12), 3);
-  const current = out[METRIC.current];
+    out[METRICS.vibration] = roundTo(Math.max(vibration, 0.5) * noise.uniform(3, 12), 3);
+  const current = out[METRICS.current];
   if (current !== undefined)
-    out[METRIC.current] = noise.chance(0.3) ? 0 : roundTo(current * noise.uniform(1.3, 2.5), 2);
+    out[METRICS.current] = noise.chance(0.3) ? 0 : roundTo(current * noise.uniform(1.3, 2.5), 2);
   return out;
 }
 

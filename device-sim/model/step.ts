@@ -1,4 +1,4 @@
-import type { EventPayload } from '../../contracts/index.js';
+import { METRICS, type EventPayload } from '../../contracts/index.js';
 import { Rng, deriveSeed } from '../prng.js';
 import { NO_SYMPTOMS, advanceWear, faultSymptoms, progress, wearWindowMs } from './degradation.js';
 import { runClockOf } from './duty.js';
@@ -10,7 +10,7 @@ import {
   temperatureTarget,
   temperatureTauMs,
 } from './machine.js';
-import { METRIC, roundTo } from './metrics.js';
+import { roundTo } from './round.js';
 import { advanceLoad, advanceSpikes, firstLoad, firstSpike, spikeFactorAt } from './operating.js';
 import { advanceTrouble, deliver, effectStateCreate, inGlitch, withGlitch } from './sensor-trouble.js';
 import type { DeviceSpec, ModelState, StepResult } from './types.js';
@@ -110,7 +110,7 @@ export function stepDevice(spec: DeviceSpec, state: ModelState, atMs: number): S
     measured = withGlitch(measured, glitches, noise);
   s.noiseRng = noise.state;
 
-  const reading = { ts: t, metrics: { [METRIC.temperature]: roundTo(temperature, 2), ...measured } };
+  const reading = { ts: t, metrics: { [METRICS.temperature]: roundTo(temperature, 2), ...measured } };
   if (fx === undefined || s.fx === undefined) return { state: s, reading, events };
   const delivery = deliver(fx, s.fx, reading, t);
   return { state: s, reading: delivery.reading, late: delivery.late, events };

@@ -1,6 +1,6 @@
-import type { Metrics } from '../../contracts/index.js';
+import { METRICS, type Metrics } from '../../contracts/index.js';
 import type { Rng } from '../prng.js';
-import { METRIC, roundTo } from './metrics.js';
+import { roundTo } from './round.js';
 import type { DutySpec, PumpRatings } from './types.js';
 
 /**
@@ -10,20 +10,20 @@ import type { DutySpec, PumpRatings } from './types.js';
  */
 export function pumpIdle(r: PumpRatings, duty: DutySpec, noise: Rng): Metrics {
   return {
-    [METRIC.vibration]: roundTo(Math.abs(noise.gaussian(0.04, 0.015)), 3),
-    [METRIC.current]: roundTo(Math.abs(noise.gaussian(0, 0.03)), 2),
-    [METRIC.pressure]: roundTo(
+    [METRICS.vibration]: roundTo(Math.abs(noise.gaussian(0.04, 0.015)), 3),
+    [METRICS.current]: roundTo(Math.abs(noise.gaussian(0, 0.03)), 2),
+    [METRICS.pressure]: roundTo(
       Math.max(0, noise.gaussian(duty.staticHeadShare * r.pressureBar, 0.005 * r.pressureBar)),
       3,
     ),
-    [METRIC.flow]: roundTo(Math.max(0, duty.flowMeterZeroM3h + noise.gaussian(0, 0.03)), 2),
+    [METRICS.flow]: roundTo(Math.max(0, duty.flowMeterZeroM3h + noise.gaussian(0, 0.03)), 2),
   };
 }
 
 export function motorIdle(noise: Rng): Metrics {
   return {
-    [METRIC.vibration]: roundTo(Math.abs(noise.gaussian(0.03, 0.012)), 3),
-    [METRIC.current]: roundTo(Math.abs(noise.gaussian(0, 0.03)), 2),
-    [METRIC.speed]: 0,
+    [METRICS.vibration]: roundTo(Math.abs(noise.gaussian(0.03, 0.012)), 3),
+    [METRICS.current]: roundTo(Math.abs(noise.gaussian(0, 0.03)), 2),
+    [METRICS.speed]: 0,
   };
 }

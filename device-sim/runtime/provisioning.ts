@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { HubApiError, HubClient } from '../../hub/cli/hub-client.js';
 import type { CredentialSource, DeviceCredentials } from './credentials.js';
 
 export interface ProvisioningOptions {
@@ -15,7 +16,6 @@ export interface ProvisioningOptions {
 }
 
 const savedSchema = z.record(z.string(), z.string());
-const secretReply = z.object({ secret: z.string().min(1) });
 
 /**
  * Devices provisioned through the hub's API: created with a fresh secret, or, when the id exists
@@ -23,7 +23,11 @@ const secretReply = z.object({ secret: z.string().min(1) });
  * (mode 0600) so a later run reuses them.
  */
 export async function provisioningCredentials(options: ProvisioningOptions): Promise<CredentialSource> {
-  const http = options.fetch ?? fetch;
+  const hub = new HubClient(
+    options.hubUrl,
+    options.operatorToken,
+    options.fetch === undefined ? {} : { fetch: options.fetch },
+  );
   const saved = new Map<string, string>(Object.entries(await loadSaved(options.file)));
   let saving: Promise<void> = Promise.resolve();
   let dirty = false;
@@ -39,27 +43,13 @@ export async function provisioningCredentials(options: ProvisioningOptions): Pro
     });
     return saving;
   };
-  const call = async (method: string, path: string, body?: unknown): Promise<Response> =>
-    http(new URL(path, options.hubUrl), {
-      method,
-      headers: { authorization: `Bearer ${options.operatorToken}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  const secretFrom = async (response: Response, what: string): Promise<string> => {
-    if (!response.ok) throw new Error(`${what}: hub answered ${response.status} ${await response.text()}`);
-    return secretReply.parse(await response.json()).secret;
-  };
-
   const issue = async (deviceId: string): Promise<string> => {
-    const created = await call('POST', '/api/devices', {
-      id: deviceId,
-      attributes: options.attributesFor?.(deviceId) ?? {},
-    });
-    if (created.status !== 409) return secretFrom(created, `creating ${deviceId}`);
-    return secretFrom(
-      await call('POST', `/api/devices/${encodeURIComponent(deviceId)}/secret`),
-      `rotating ${deviceId}`,
-    );
+    try {
+      return (await hub.addDevice(deviceId, options.attributesFor?.(deviceId) ?? {})).secret;
+    } catch (error) {
+      if (!(error instanceof HubApiError && error.status === 409)) throw error;
+    }
+    return (await hub.rotateSecret(deviceId)).secret;
   };
 
   return {

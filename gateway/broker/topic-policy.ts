@@ -1,5 +1,7 @@
 import {
+  deviceTopicPrefix,
   isDeviceSubscriptionAllowed,
+  isValidDeviceId,
   isUplinkKind,
   parseDeviceTopic,
   type UplinkKind,
@@ -14,11 +16,15 @@ export type PublishDecision =
  * an up topic is `unknown_topic`; anything else is `topic_not_allowed`.
  */
 export function decidePublish(deviceId: string, topic: string): PublishDecision {
-  const ownPrefix = `devices/${deviceId}/`;
   const parsed = parseDeviceTopic(topic);
   if (parsed && parsed.deviceId === deviceId && isUplinkKind(parsed.kind)) {
     return { allowed: true, kind: parsed.kind };
   }
+  // A Will is judged before authentication, when the client id may not be a device id at all.
+  if (!isValidDeviceId(deviceId)) {
+    return { allowed: false, code: 'topic_not_allowed', reason: 'the client id is not a valid device id' };
+  }
+  const ownPrefix = deviceTopicPrefix(deviceId);
   if (topic.startsWith(ownPrefix)) {
     return {
       allowed: false,

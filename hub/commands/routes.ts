@@ -1,8 +1,16 @@
+import {
+  COMMANDS_PATH,
+  commandPath,
+  issueCommandRequestSchema,
+  type AcceptedCommand,
+  type CommandList,
+  type CommandView,
+} from '../../contracts/index.js';
 import { readJson } from '../http/body.js';
 import { HttpError, notFound, unavailable } from '../http/errors.js';
 import { json, type Route } from '../http/route.js';
 import type { Accepted, CommandService, IssueOutcome } from './command-service.js';
-import { issueRequestSchema, parseCommandIdParam, parseListQuery } from './requests.js';
+import { parseCommandIdParam, parseListQuery } from './requests.js';
 
 function accepted(outcome: IssueOutcome): Accepted {
   if (outcome.ok) return outcome.value;
@@ -18,37 +26,38 @@ function accepted(outcome: IssueOutcome): Accepted {
 
 /** /api/commands: issue, look up, list. */
 export function commandRoutes(commands: CommandService): Route[] {
-  const bodySchema = issueRequestSchema(commands.limits);
+  const bodySchema = issueCommandRequestSchema(commands.limits);
   return [
     {
       method: 'POST',
-      path: '/api/commands',
+      path: COMMANDS_PATH,
       auth: 'operator',
       name: 'commands.issue',
       handle: async ({ req }) => {
         const body = await readJson(req, bodySchema);
-        const value = accepted(await commands.issue(body, 'http'));
-        return json(202, value, { location: `/api/commands/${encodeURIComponent(value.id)}` });
+        const value: AcceptedCommand = accepted(await commands.issue(body, 'http'));
+        return json(202, value, { location: commandPath(value.id) });
       },
     },
     {
       method: 'GET',
-      path: '/api/commands',
+      path: COMMANDS_PATH,
       auth: 'operator',
       name: 'commands.list',
       handle: ({ query }) => {
         const { deviceId, limit } = parseListQuery(query);
-        return Promise.resolve(json(200, { commands: commands.list(limit, deviceId), limit }));
+        const list: CommandList = { commands: commands.list(limit, deviceId), limit };
+        return Promise.resolve(json(200, list));
       },
     },
     {
       method: 'GET',
-      path: '/api/commands/:id',
+      path: `${COMMANDS_PATH}/:id`,
       auth: 'operator',
       name: 'commands.get',
       handle: ({ params }) => {
         const id = parseCommandIdParam(params.id);
-        const view = commands.get(id);
+        const view: CommandView | undefined = commands.get(id);
         if (!view) throw notFound(`no command ${id}`);
         return Promise.resolve(json(200, view));
       },

@@ -1,4 +1,10 @@
-import type { DeviceRegistryRecord, JsonObject } from '../../contracts/index.js';
+import type {
+  CreatedDevice,
+  DeviceRegistryRecord,
+  DeviceSummary,
+  JsonObject,
+  RotatedSecret,
+} from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
 import { waitForRecord, type RegistryFeed } from './registry-feed.js';
 
@@ -21,13 +27,6 @@ export interface DeviceServiceOptions {
   /** How long a change waits to show up in `feed`, so that the next read sees it. */
   catchUpMs: number;
   logger: Logger;
-}
-
-/** What operators see of a device: never its secret or the secret's hash. */
-export interface DeviceSummary {
-  id: string;
-  createdAt: number;
-  attributes: JsonObject;
 }
 
 export type DeviceOutcome<T> = { ok: true; value: T } | { ok: false; code: 'exists' | 'not_found' | 'busy' };
@@ -58,10 +57,7 @@ export class DeviceService {
     return { devices: all.slice(page.offset, page.offset + page.limit).map(toSummary), total: all.length };
   }
 
-  create(
-    deviceId: string,
-    attributes: JsonObject,
-  ): Promise<DeviceOutcome<DeviceSummary & { secret: string }>> {
+  create(deviceId: string, attributes: JsonObject): Promise<DeviceOutcome<CreatedDevice>> {
     return this.exclusive(deviceId, async () => {
       if (this.options.feed.get(deviceId)) return { ok: false, code: 'exists' };
       const secret = this.options.secrets.generate();
@@ -88,7 +84,7 @@ export class DeviceService {
     });
   }
 
-  rotateSecret(deviceId: string): Promise<DeviceOutcome<{ id: string; secret: string }>> {
+  rotateSecret(deviceId: string): Promise<DeviceOutcome<RotatedSecret>> {
     return this.exclusive(deviceId, async () => {
       const current = this.options.feed.get(deviceId);
       if (!current) return { ok: false, code: 'not_found' };

@@ -1,28 +1,5 @@
-import { z } from 'zod';
-import { deviceIdSchema, jsonObjectSchema, summarizeIssues } from '../../contracts/index.js';
+import { deviceIdSchema, pageQuerySchema, summarizeIssues, type PageQuery } from '../../contracts/index.js';
 import { badRequest } from '../http/errors.js';
-
-export const createDeviceRequestSchema = z.strictObject({
-  id: deviceIdSchema,
-  attributes: jsonObjectSchema.default({}),
-});
-export type CreateDeviceRequest = z.infer<typeof createDeviceRequestSchema>;
-
-export const MAX_PAGE_LIMIT = 1000;
-export const DEFAULT_PAGE_LIMIT = 100;
-
-const count = (max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,9}$/, 'must be a non-negative integer')
-    .transform(Number)
-    .pipe(z.int().max(max, `must be at most ${max}`));
-
-export const pageQuerySchema = z.strictObject({
-  limit: count(MAX_PAGE_LIMIT).pipe(z.int().min(1, 'must be at least 1')).default(DEFAULT_PAGE_LIMIT),
-  offset: count(1_000_000_000).default(0),
-});
-export type PageQuery = z.infer<typeof pageQuerySchema>;
 
 /** `?limit=&offset=`; a repeated or unknown parameter is a 400, so a typo is not silently ignored. */
 export function parsePageQuery(query: URLSearchParams): PageQuery {

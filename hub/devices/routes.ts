@@ -1,9 +1,18 @@
 import type { Logger } from '../../common/logger.js';
+import {
+  DEVICES_PATH,
+  createDeviceRequestSchema,
+  devicePath,
+  type CreatedDevice,
+  type DeviceList,
+  type DeviceSummary,
+  type RotatedSecret,
+} from '../../contracts/index.js';
 import { conflict, notFound, unavailable } from '../http/errors.js';
 import { readJson } from '../http/body.js';
 import { json, type Route } from '../http/route.js';
 import type { DeviceOutcome, DeviceService } from './device-service.js';
-import { createDeviceRequestSchema, parseDeviceIdParam, parsePageQuery } from './requests.js';
+import { parseDeviceIdParam, parsePageQuery } from './requests.js';
 
 function unwrap<T>(outcome: DeviceOutcome<T>, deviceId: string): T {
   if (outcome.ok) return outcome.value;
@@ -35,43 +44,44 @@ export function deviceRoutes(devices: DeviceService): Route[] {
   return [
     {
       method: 'POST',
-      path: '/api/devices',
+      path: DEVICES_PATH,
       auth: 'operator',
       name: 'devices.create',
       handle: async ({ req, log }) => {
         const body = await readJson(req, createDeviceRequestSchema);
-        const created = unwrap(
+        const created: CreatedDevice = unwrap(
           await writing(log, body.id, () => devices.create(body.id, body.attributes)),
           body.id,
         );
-        return json(201, created, { location: `/api/devices/${encodeURIComponent(created.id)}` });
+        return json(201, created, { location: devicePath(created.id) });
       },
     },
     {
       method: 'GET',
-      path: '/api/devices',
+      path: DEVICES_PATH,
       auth: 'operator',
       name: 'devices.list',
       handle: ({ query }) => {
         const page = parsePageQuery(query);
-        return Promise.resolve(json(200, { ...devices.list(page), limit: page.limit, offset: page.offset }));
+        const list: DeviceList = { ...devices.list(page), limit: page.limit, offset: page.offset };
+        return Promise.resolve(json(200, list));
       },
     },
     {
       method: 'GET',
-      path: '/api/devices/:id',
+      path: `${DEVICES_PATH}/:id`,
       auth: 'operator',
       name: 'devices.get',
       handle: ({ params }) => {
         const id = parseDeviceIdParam(params.id);
-        const device = devices.get(id);
+        const device: DeviceSummary | undefined = devices.get(id);
         if (!device) throw notFound(`no device ${id}`);
         return Promise.resolve(json(200, device));
       },
     },
     {
       method: 'DELETE',
-      path: '/api/devices/:id',
+      path: `${DEVICES_PATH}/:id`,
       auth: 'operator',
       name: 'devices.remove',
       handle: async ({ params, log }) => {
@@ -82,12 +92,13 @@ export function deviceRoutes(devices: DeviceService): Route[] {
     },
     {
       method: 'POST',
-      path: '/api/devices/:id/secret',
+      path: `${DEVICES_PATH}/:id/secret`,
       auth: 'operator',
       name: 'devices.rotateSecret',
       handle: async ({ params, log }) => {
         const id = parseDeviceIdParam(params.id);
-        return json(200, unwrap(await writing(log, id, () => devices.rotateSecret(id)), id));
+        const rotated: RotatedSecret = unwrap(await writing(log, id, () => devices.rotateSecret(id)), id);
+        return json(200, rotated);
       },
     },
   ];

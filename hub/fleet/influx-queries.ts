@@ -1,18 +1,29 @@
 import { escape } from 'influx';
 import { z } from 'zod';
-import { MAX_HISTORY_POINTS, type DeviceHistory } from '../../contracts/index.js';
-import { MEASUREMENTS } from '../influx/measurements.js';
+import { AppError } from '../../common/errors.js';
+import {
+  HEALTH_FIELDS,
+  INFLUX_TAGS,
+  MAX_HISTORY_POINTS,
+  MEASUREMENTS,
+  TIME_COLUMN,
+  type DeviceHistory,
+} from '../../contracts/index.js';
 import type { HealthPoint } from './fleet-state.js';
 
 // Pure: the InfluxQL the fleet view sends and what it makes of the answers (`epoch=ms`).
+
+const DEVICE_TAG = escape.quoted(INFLUX_TAGS.device);
+const HEALTH = escape.quoted(HEALTH_FIELDS.health);
+const RUL_HOURS = escape.quoted(HEALTH_FIELDS.rulHours);
 
 /**
  * The newest device_health point of every device, whole: `last(health), last(rul_hours)` would
  * pair the latest health with an older RUL when the newest point has none (RUL unknown).
  */
 export const LATEST_HEALTH_QUERY =
-  `SELECT "health", "rul_hours" FROM ${escape.quoted(MEASUREMENTS.deviceHealth)} ` +
-  `GROUP BY "device" ORDER BY time DESC LIMIT 1`;
+  `SELECT ${HEALTH}, ${RUL_HOURS} FROM ${escape.quoted(MEASUREMENTS.deviceHealth)} ` +
+  `GROUP BY ${DEVICE_TAG} ORDER BY time DESC LIMIT 1`;
 
 export interface HistoryWindow {
   deviceId: string;
@@ -56,14 +67,14 @@ export function historyWindow(
  */
 export function historyQueries(w: HistoryWindow): { telemetry: string; health: string } {
   const where =
-    `WHERE "device" = ${escape.stringLit(w.deviceId)} AND time >= ${Math.floor(w.since)}ms ` +
+    `WHERE ${DEVICE_TAG} = ${escape.stringLit(w.deviceId)} AND time >= ${Math.floor(w.since)}ms ` +
     `AND time <= ${Math.ceil(w.until)}ms GROUP BY time(${w.bucketMs}ms) fill(none)`;
   const fields =
     w.metric === undefined ? 'mean(*)' : `mean(${escape.quoted(w.metric)}) AS ${escape.quoted(w.metric)}`;
   return {
     telemetry: `SELECT ${fields} FROM ${escape.quoted(MEASUREMENTS.telemetry)} ${where}`,
     health:
-      `SELECT mean("health") AS "health", mean("rul_hours") AS "rul_hours" ` +
+      `SELECT mean(${HEALTH}) AS ${HEALTH}, mean(${RUL_HOURS}) AS ${RUL_HOURS} ` +
       `FROM ${escape.quoted(MEASUREMENTS.deviceHealth)} ${where}`,
   };
 }
@@ -80,8 +91,12 @@ export const rawResponseSchema = z.object({
 });
 export type RawResponse = z.infer<typeof rawResponseSchema>;
 
-export class InfluxQueryError extends Error {
+export class InfluxQueryError extends AppError<'query_failed'> {
   override readonly name = 'InfluxQueryError';
+
+  constructor(message: string) {
+    super('query_failed', message, { retriable: false });
+  }
 }
 
 /** The series of a one-statement answer; a database that does not exist yet holds none. */
@@ -99,14 +114,14 @@ const finite = (value: unknown): number | null =>
 export function healthPointsOf(response: RawResponse): HealthPoint[] {
   const points: HealthPoint[] = [];
   for (const series of seriesOf(response)) {
-    const deviceId = series.tags?.device;
+    const deviceId = series.tags?.[INFLUX_TAGS.device];
     const row = series.values[0];
     if (deviceId === undefined || row === undefined) continue;
     const column = (name: string): number | null => finite(row[series.columns.indexOf(name)]);
-    const at = column('time');
-    const health = column('health');
+    const at = column(TIME_COLUMN);
+    const health = column(HEALTH_FIELDS.health);
     if (at === null || health === null) continue;
-    const rulHours = column('rul_hours');
+    const rulHours = column(HEALTH_FIELDS.rulHours);
     points.push({
       deviceId,
       at,
@@ -138,9 +153,10 @@ export function historyOf(
 ): DeviceHistory {
   const metrics = columns(seriesOf(answers.telemetry)[0], (name) => name.replace(/^mean_/, ''));
   const healthColumns = columns(seriesOf(answers.health)[0], (name) => name);
-  const times = (m: Map<string, (number | null)[]>): number[] => (m.get('time') ?? []).map((t) => t ?? 0);
+  const times = (m: Map<string, (number | null)[]>): number[] =>
+    (m.get(TIME_COLUMN) ?? []).map((t) => t ?? 0);
   const telemetryTimes = times(metrics);
-  metrics.delete('time');
+  metrics.delete(TIME_COLUMN);
   // mean(*) has a column for every field of the measurement, other devices' metrics included.
   for (const [name, values] of metrics) if (values.every((v) => v === null)) metrics.delete(name);
   return {
@@ -151,8 +167,8 @@ export function historyOf(
     telemetry: { times: telemetryTimes, metrics: Object.fromEntries(metrics) },
     health: {
       times: times(healthColumns),
-      health: healthColumns.get('health') ?? [],
-      rulHours: healthColumns.get('rul_hours') ?? [],
+      health: healthColumns.get(HEALTH_FIELDS.health) ?? [],
+      rulHours: healthColumns.get(HEALTH_FIELDS.rulHours) ?? [],
     },
   };
 }

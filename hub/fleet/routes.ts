@@ -1,5 +1,10 @@
-import { z } from 'zod';
-import { metricNameSchema, summarizeIssues, timestampMsSchema } from '../../contracts/index.js';
+import {
+  DEVICES_PATH,
+  historyQuerySchema,
+  summarizeIssues,
+  type DeviceHistory,
+  type HistoryQuery,
+} from '../../contracts/index.js';
 import { parseDeviceIdParam } from '../devices/requests.js';
 import { badRequest, notFound, unavailable } from '../http/errors.js';
 import { json, type Route } from '../http/route.js';
@@ -9,18 +14,8 @@ import type { FleetStore } from './influx-store.js';
 /** The longest history one request may ask for. */
 export const MAX_HISTORY_WINDOW_MS = 7 * 24 * 3_600_000;
 
-const historyQuerySchema = z.strictObject({
-  since: z
-    .string()
-    .regex(/^\d{1,16}$/, 'must be epoch milliseconds')
-    .transform(Number)
-    .pipe(timestampMsSchema)
-    .optional(),
-  metric: metricNameSchema.optional(),
-});
-
 /** `?since=&metric=`; a repeated or unknown parameter is a 400, as elsewhere in the API. */
-export function parseHistoryQuery(query: URLSearchParams): z.infer<typeof historyQuerySchema> {
+export function parseHistoryQuery(query: URLSearchParams): HistoryQuery {
   const raw: Record<string, string> = {};
   for (const [key, value] of query) {
     if (Object.hasOwn(raw, key))
@@ -43,7 +38,7 @@ export function fleetRoutes({ fleet, store, now }: HistoryRouteDeps): Route[] {
   return [
     {
       method: 'GET',
-      path: '/api/devices/:id/history',
+      path: `${DEVICES_PATH}/:id/history`,
       auth: 'operator',
       name: 'devices.history',
       handle: async ({ params, query, log }) => {
@@ -55,7 +50,8 @@ export function fleetRoutes({ fleet, store, now }: HistoryRouteDeps): Route[] {
         if (window.until - window.since > MAX_HISTORY_WINDOW_MS)
           throw badRequest(`since may be at most ${MAX_HISTORY_WINDOW_MS / 3_600_000} hours back`);
         try {
-          return json(200, await store.history(window));
+          const history: DeviceHistory = await store.history(window);
+          return json(200, history);
         } catch (error) {
           log.warn(
             { deviceId, err: error instanceof Error ? error.message : String(error) },

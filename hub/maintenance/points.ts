@@ -1,6 +1,13 @@
 import type { IPoint } from 'influx';
-import type { AlertRecord, TelemetryRecord } from '../../contracts/index.js';
-import { MEASUREMENTS } from '../influx/measurements.js';
+import {
+  ALERT_FIELDS,
+  HEALTH_FIELDS,
+  INFLUX_TAGS,
+  MEASUREMENTS,
+  metricHealthFields,
+  type AlertRecord,
+  type TelemetryRecord,
+} from '../../contracts/index.js';
 import type { Assessment } from './detector/device-state.js';
 
 // Timestamps are device time in ms: the point (measurement, device, time) identifies a sample,
@@ -9,7 +16,7 @@ import type { Assessment } from './detector/device-state.js';
 export function telemetryPoint(r: TelemetryRecord): IPoint {
   return {
     measurement: MEASUREMENTS.telemetry,
-    tags: { device: r.deviceId },
+    tags: { [INFLUX_TAGS.device]: r.deviceId },
     fields: { ...r.metrics },
     timestamp: r.ts,
   };
@@ -21,25 +28,38 @@ export function healthPoint(a: Assessment): IPoint {
   const put = (name: string, value: number | null | undefined): void => {
     if (value !== null && value !== undefined && Number.isFinite(value)) fields[name] = value;
   };
-  put('health', a.health);
-  put('anomaly', a.anomaly);
-  put('rul_hours', a.rulHours);
-  if (a.driver !== null) fields.driver = a.driver;
+  put(HEALTH_FIELDS.health, a.health);
+  put(HEALTH_FIELDS.anomaly, a.anomaly);
+  put(HEALTH_FIELDS.rulHours, a.rulHours);
+  if (a.driver !== null) fields[HEALTH_FIELDS.driver] = a.driver;
   for (const [metric, m] of Object.entries(a.metrics)) {
-    put(`${metric}_smoothed`, m.smoothed);
-    put(`${metric}_trend`, m.trendPerHour);
-    put(`${metric}_degradation`, m.degradation);
+    const names = metricHealthFields(metric);
+    put(names.smoothed, m.smoothed);
+    put(names.trend, m.trendPerHour);
+    put(names.degradation, m.degradation);
   }
-  return { measurement: MEASUREMENTS.deviceHealth, tags: { device: a.deviceId }, fields, timestamp: a.atMs };
+  return {
+    measurement: MEASUREMENTS.deviceHealth,
+    tags: { [INFLUX_TAGS.device]: a.deviceId },
+    fields,
+    timestamp: a.atMs,
+  };
 }
 
 export function alertPoint(a: AlertRecord): IPoint {
-  const fields: Record<string, number | string> = { message: a.message, score: a.score };
-  if (a.rulHours !== undefined) fields.rul_hours = a.rulHours;
-  if (a.metric !== undefined) fields.metric = a.metric;
+  const fields: Record<string, number | string> = {
+    [ALERT_FIELDS.message]: a.message,
+    [ALERT_FIELDS.score]: a.score,
+  };
+  if (a.rulHours !== undefined) fields[ALERT_FIELDS.rulHours] = a.rulHours;
+  if (a.metric !== undefined) fields[ALERT_FIELDS.metric] = a.metric;
   return {
     measurement: MEASUREMENTS.alerts,
-    tags: { device: a.deviceId, kind: a.kind, severity: a.severity },
+    tags: {
+      [INFLUX_TAGS.device]: a.deviceId,
+      [INFLUX_TAGS.kind]: a.kind,
+      [INFLUX_TAGS.severity]: a.severity,
+    },
     fields,
     timestamp: a.at,
   };

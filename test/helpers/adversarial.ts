@@ -1,9 +1,12 @@
 import type { MqttClient } from 'mqtt';
 import {
+  commandsWildcard,
   deadLetterRecordSchema,
+  errorsTopic,
   eventRecordSchema,
   commandStatusRecordSchema,
   telemetryRecordSchema,
+  telemetryTopic,
   type CommandRecord,
   type kafkaTopicNames,
 } from '../../contracts/index.js';
@@ -92,7 +95,7 @@ export class GoodTraffic {
         client.on('message', (topic, payload) =>
           device.received.push({ topic, payload: payload.toString() }),
         );
-        await client.subscribeAsync([`devices/${id}/commands/#`, `devices/${id}/errors`], { qos: 1 });
+        await client.subscribeAsync([commandsWildcard(id), errorsTopic(id)], { qos: 1 });
         return device;
       }),
     );
@@ -109,7 +112,7 @@ export class GoodTraffic {
       const payload = JSON.stringify({ seq, metrics: { good: seq } });
       try {
         await withTimeout(
-          device.client.publishAsync(`devices/${device.id}/telemetry`, payload, { qos: 1 }),
+          device.client.publishAsync(telemetryTopic(device.id), payload, { qos: 1 }),
           this.options.ackTimeoutMs,
           `PUBACK for ${device.id} seq ${seq}`,
         );
@@ -210,7 +213,7 @@ export function collectGatewayOutput(kafka: Kafka, topics: Topics): ReturnType<t
 export function victimSubscription(clientId: string): MosquittoSubOptions {
   return {
     clientId,
-    topics: [`devices/${clientId}/commands/#`, `devices/${clientId}/errors`],
+    topics: [commandsWildcard(clientId), errorsTopic(clientId)],
     qos: 1,
     persistent: true,
   };

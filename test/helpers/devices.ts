@@ -1,4 +1,5 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
+import { commandResultsTopic, commandsWildcard } from '../../contracts/index.js';
 import { connectDevice } from './mqtt.js';
 
 export interface ReceivedCommand {
@@ -28,9 +29,9 @@ export async function commandDevice(
     received.push({ topic, id });
     if (answer === null) return;
     client
-      .publishAsync(`devices/${deviceId}/command-results`, JSON.stringify({ id, status: answer }), { qos: 1 })
+      .publishAsync(commandResultsTopic(deviceId), JSON.stringify({ id, status: answer }), { qos: 1 })
       .catch(() => undefined);
   });
-  await client.subscribeAsync(`devices/${deviceId}/commands/#`, { qos: 1 });
+  await client.subscribeAsync(commandsWildcard(deviceId), { qos: 1 });
   return { client, received };
 }

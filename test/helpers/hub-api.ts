@@ -1,5 +1,9 @@
+import type { AcceptedCommand, CommandStatus, CommandView, IssueCommandBody } from '../../contracts/index.js';
+import { HubClient } from '../../hub/cli/hub-client.js';
 import type { HubProcess } from './hub-process.js';
 import { waitFor } from './wait.js';
+
+type HubAddress = Pick<HubProcess, 'url' | 'token'>;
 
 export interface ApiAnswer {
   status: number;
@@ -15,9 +19,12 @@ export interface CallOptions {
   contentType?: string;
 }
 
-/** One JSON request to a hub's HTTP API, with the hub's operator token unless told otherwise. */
+/**
+ * One raw JSON request to a hub's HTTP API, with the hub's operator token unless told otherwise:
+ * for tests of the API itself, which send what no client would and read error answers.
+ */
 export async function callHub(
-  hub: Pick<HubProcess, 'url' | 'token'>,
+  hub: HubAddress,
   method: string,
   path: string,
   options: CallOptions = {},
@@ -40,47 +47,31 @@ export async function callHub(
   };
 }
 
-export interface CommandAnswer {
-  command: Record<string, unknown> & { id: string; expiresAt: number; issuedAt: number };
-  status: string;
-  updatedAt: number;
-  history: { status: string; at: number; gatewayId?: string; detail?: string }[];
+/** The shared, validated API client, as the devices CLI and the simulator use it. */
+export function hubClient(hub: HubAddress): HubClient {
+  return new HubClient(hub.url, hub.token);
 }
 
-export async function provisionDevice(hub: Pick<HubProcess, 'url' | 'token'>, id: string): Promise<void> {
-  const answer = await callHub(hub, 'POST', '/api/devices', { body: { id } });
-  if (answer.status !== 201)
-    throw new Error(`provisioning ${id}: ${answer.status} ${JSON.stringify(answer.body)}`);
+export async function provisionDevice(hub: HubAddress, id: string): Promise<void> {
+  await hubClient(hub).addDevice(id);
 }
 
-/** POST /api/commands, expecting 202; resolves with the new command's id and expiresAt. */
-export async function issueCommand(
-  hub: Pick<HubProcess, 'url' | 'token'>,
-  body: { deviceId: string; name: string; params?: Record<string, unknown>; ttlMs?: number },
-): Promise<{ id: string; expiresAt: number }> {
-  const answer = await callHub(hub, 'POST', '/api/commands', { body });
-  if (answer.status !== 202) throw new Error(`issuing: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer.body as { id: string; expiresAt: number };
+/** POST /api/commands; resolves with the accepted command's id and expiresAt. */
+export function issueCommand(hub: HubAddress, body: IssueCommandBody): Promise<AcceptedCommand> {
+  return hubClient(hub).issueCommand(body);
 }
 
-export async function getCommand(
-  hub: Pick<HubProcess, 'url' | 'token'>,
-  id: string,
-): Promise<CommandAnswer | undefined> {
-  const answer = await callHub(hub, 'GET', `/api/commands/${encodeURIComponent(id)}`);
-  if (answer.status === 404) return undefined;
-  if (answer.status !== 200)
-    throw new Error(`GET command ${id}: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return answer.body as unknown as CommandAnswer;
+export function getCommand(hub: HubAddress, id: string): Promise<CommandView | undefined> {
+  return hubClient(hub).getCommand(id);
 }
 
 /** Polls GET /api/commands/{id} until the current status is `status`. */
 export function waitForCommandStatus(
-  hub: Pick<HubProcess, 'url' | 'token'>,
+  hub: HubAddress,
   id: string,
-  status: string,
+  status: CommandStatus,
   timeoutMs = 30_000,
-): Promise<CommandAnswer> {
+): Promise<CommandView> {
   return waitFor(
     async () => {
       const view = await getCommand(hub, id);

@@ -1,17 +1,10 @@
 import type { Config } from '../../../config/index.js';
+import { METRICS } from '../../../contracts/metric-names.js';
 
 export const MACHINE_TYPES = ['pump', 'motor'] as const;
 export type MachineType = (typeof MACHINE_TYPES)[number];
 
-/** Metric names on the wire, as the simulator and the device documentation use them. */
-export const METRICS = {
-  temperature: 'temperature_c',
-  vibration: 'vibration_rms_mm_s',
-  current: 'current_a',
-  pressure: 'pressure_bar',
-  flow: 'flow_m3h',
-  speed: 'speed_rpm',
-} as const;
+export { METRICS };
 
 /** Regressors of a metric's baseline: its operating point, lagged for heat, and the time of day. */
 export type Feature = 'one' | 'load' | 'thermal' | 'thermal2' | 'dayCos' | 'daySin' | 'days';

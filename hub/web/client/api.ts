@@ -1,4 +1,9 @@
-import { deviceHistorySchema, type DeviceHistory } from '../../../contracts/console-protocol.js';
+import { DEVICES_PATH } from '../../../contracts/http-devices.js';
+import {
+  deviceHistoryPath,
+  deviceHistorySchema,
+  type DeviceHistory,
+} from '../../../contracts/http-history.js';
 
 /** The parts of the HTTP API the page uses, with the operator token. */
 export class HubApi {
@@ -6,7 +11,7 @@ export class HubApi {
 
   async checkToken(): Promise<'accepted' | 'refused' | 'unknown'> {
     try {
-      const response = await this.get('/api/devices?limit=1');
+      const response = await this.get(`${DEVICES_PATH}?limit=1`);
       if (response.status === 401) return 'refused';
       return response.ok ? 'accepted' : 'unknown';
     } catch {
@@ -15,7 +20,7 @@ export class HubApi {
   }
 
   async history(deviceId: string): Promise<DeviceHistory> {
-    const response = await this.get(`/api/devices/${encodeURIComponent(deviceId)}/history`);
+    const response = await this.get(deviceHistoryPath(deviceId));
     if (!response.ok) throw new Error(`history: the hub answered ${response.status}`);
     return deviceHistorySchema.parse(await response.json());
   }

@@ -1,4 +1,5 @@
-import type { DeviceHistory, DeviceState, TelemetrySample } from '../../../contracts/console-protocol.js';
+import type { DeviceState, TelemetrySample } from '../../../contracts/console-protocol.js';
+import type { DeviceHistory } from '../../../contracts/http-history.js';
 import { LiveChart } from './charts.js';
 import { el, setText } from './dom.js';
 import { ago, clock, healthLevel, hours, metricLabel, percent } from './format.js';

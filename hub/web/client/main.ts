@@ -6,7 +6,8 @@ import { HubConnection } from './connection.js';
 import { DeviceView } from './device-view.js';
 import { byId, setText } from './dom.js';
 import { FleetStore } from './fleet-store.js';
-import { FleetTable, type Filters } from './fleet-table.js';
+import type { Filters } from './fleet-order.js';
+import { FleetTable } from './fleet-table.js';
 import { StatusBar } from './status-bar.js';
 import { forgetToken, loadToken, saveToken, tokenProblem } from './token.js';
 

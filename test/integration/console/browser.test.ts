@@ -12,6 +12,15 @@ import { useTestDatabase } from '../../helpers/influx.js';
 import { useTestTopics } from '../../helpers/kafka.js';
 import { freePort } from '../../helpers/ports.js';
 
+// The functions given to page.waitForFunction and page.evaluate run in the page; the test project
+// has no DOM types, so the little of the page they touch is declared here, for this file only.
+interface PageElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+declare const document: { querySelector(selector: string): PageElement | null };
+declare const sessionStorage: { readonly length: number };
+
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -118,7 +127,9 @@ describe('the operator console page in a real browser', () => {
     const command = page.locator('#command-timeline li.command').first();
     await command.locator('[data-status="succeeded"]').waitFor({ timeout: 30_000 });
     expect(
-      await command.locator('.step').evaluateAll((steps) => steps.map((s) => s.getAttribute('data-status'))),
+      await command
+        .locator('.step')
+        .evaluateAll((steps: PageElement[]) => steps.map((s) => s.getAttribute('data-status'))),
     ).toEqual(['queued', 'sent', 'delivered', 'succeeded']);
     expect(await command.locator('strong').textContent()).toBe('calibrate');
 

@@ -6,6 +6,7 @@ import { startFleet } from '../../../device-sim/index.js';
 import { provisioningCredentials } from '../../../device-sim/runtime/provisioning.js';
 import { writeCommand } from '../../helpers/commands.js';
 import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
+import { hubClient } from '../../helpers/hub-api.js';
 import { startHubProcess, type HubProcess } from '../../helpers/hub-process.js';
 import { collectTopics, useTestTopics, type CollectedRecord } from '../../helpers/kafka.js';
 import { freePort } from '../../helpers/ports.js';
@@ -139,11 +140,7 @@ describe('the simulator provisioning its devices through the hub', () => {
       const summary = await fleet.stop();
       expect(summary.errors).toBe(0);
     }
-    const listed = (await (
-      await fetch(`${hub.url}/api/devices`, { headers: { authorization: `Bearer ${hub.token}` } })
-    ).json()) as {
-      devices: { id: string }[];
-    };
-    expect(listed.devices.map((d) => d.id).filter((id) => id.startsWith('prov-'))).toHaveLength(10);
+    const listed = await hubClient(hub).listDevices();
+    expect(listed.map((d) => d.id).filter((id) => id.startsWith('prov-'))).toHaveLength(10);
   });
 });

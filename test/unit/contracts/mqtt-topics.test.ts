@@ -3,11 +3,14 @@ import { describe, expect, it } from 'vitest';
 import {
   UPLINK_KINDS,
   commandNameSchema,
+  commandFilters,
   commandResultsTopic,
   commandTopic,
   commandsWildcard,
+  deviceTopicPrefix,
   errorsTopic,
   eventsTopic,
+  isCommandsFilterOf,
   isDeviceSubscriptionAllowed,
   isUplinkKind,
   parseDeviceTopic,
@@ -23,17 +26,51 @@ describe('MQTT topic builders', () => {
     expect(errorsTopic('d1')).toBe('devices/d1/errors');
     expect(commandTopic('d1', 'reboot')).toBe('devices/d1/commands/reboot');
     expect(commandsWildcard('d1')).toBe('devices/d1/commands/#');
+    expect(deviceTopicPrefix('d1')).toBe('devices/d1/');
+  });
+
+  it('name every filter that receives a command, each one a subscription the device may hold', () => {
+    expect(commandFilters('d1', 'reboot')).toEqual([
+      'devices/d1/commands/#',
+      'devices/d1/commands/+',
+      'devices/d1/commands/reboot',
+    ]);
+    fc.assert(
+      fc.property(deviceIdArb, commandNameArb, (deviceId, name) => {
+        for (const filter of commandFilters(deviceId, name)) {
+          expect(isDeviceSubscriptionAllowed(deviceId, filter)).toBe(true);
+          expect(isCommandsFilterOf(deviceId, filter)).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it("tell a device's command filters from its other topics and from other devices' ones", () => {
+    expect(isCommandsFilterOf('d1', 'devices/d1/commands/#')).toBe(true);
+    expect(isCommandsFilterOf('d1', 'devices/d1/errors')).toBe(false);
+    expect(isCommandsFilterOf('d1', 'devices/d10/commands/#')).toBe(false);
+    expect(isCommandsFilterOf('d1', 'devices/d2/commands/reboot')).toBe(false);
   });
 
   it.each(['', 'a/b', '+', '#', '-x'])('throw TypeError for device id %j', (id) => {
-    for (const build of [telemetryTopic, eventsTopic, commandResultsTopic, errorsTopic, commandsWildcard]) {
+    for (const build of [
+      telemetryTopic,
+      eventsTopic,
+      commandResultsTopic,
+      errorsTopic,
+      commandsWildcard,
+      deviceTopicPrefix,
+    ]) {
       expect(() => build(id)).toThrow(TypeError);
     }
     expect(() => commandTopic(id, 'reboot')).toThrow(TypeError);
+    expect(() => commandFilters(id, 'reboot')).toThrow(TypeError);
+    expect(() => isCommandsFilterOf(id, 'devices/x/commands/#')).toThrow(TypeError);
   });
 
   it.each(['', 'Reboot', 'a/b', '+', '#', '-x', 'x'.repeat(65)])('throw TypeError for command %j', (name) => {
     expect(() => commandTopic('d1', name)).toThrow(TypeError);
+    expect(() => commandFilters('d1', name)).toThrow(TypeError);
     expect(commandNameSchema.safeParse(name).success).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DUTY_GRID_MS, dutyRunning, runClockOf } from '../../../device-sim/model/duty.js';
 import { localMs, weekday } from '../../../device-sim/model/local-time.js';
 import { processRunning } from '../../../device-sim/model/machine.js';
-import { METRIC } from '../../../device-sim/model/metrics.js';
+import { METRICS } from '../../../contracts/index.js';
 import type { DeviceSpec, DutyKind } from '../../../device-sim/model/types.js';
 import { ambientAt } from '../../../device-sim/model/weather.js';
 import { DAY, HOUR, START_MS, effectsFleet, metric, trace } from './helpers.js';
@@ -47,10 +47,10 @@ describe('duty cycles', () => {
     const { readings } = trace(pump, 10 * MINUTE, sundayEvening + MINUTE);
     const last = readings.at(-1);
     if (last === undefined) throw new Error('no reading');
-    expect(metric(last, METRIC.flow)).toBeGreaterThan(0);
-    expect(metric(last, METRIC.flow)).toBeLessThan(0.55);
-    expect(metric(last, METRIC.current)).toBeLessThan(0.15);
-    expect(metric(last, METRIC.temperature)).toBeCloseTo(ambientAt(pump, sundayEvening), 0);
+    expect(metric(last, METRICS.flow)).toBeGreaterThan(0);
+    expect(metric(last, METRICS.flow)).toBeLessThan(0.55);
+    expect(metric(last, METRICS.current)).toBeLessThan(0.15);
+    expect(metric(last, METRICS.temperature)).toBeCloseTo(ambientAt(pump, sundayEvening), 0);
     // Running again on a weekday, apart from the odd planned stop.
     expect(runningShare(pump, localInstant(pump, 2, 0), localInstant(pump, 2, 0) + DAY)).toBeGreaterThan(0.6);
     expect(runningShare(pump, localInstant(pump, 0, 0), localInstant(pump, 0, 0) + DAY)).toBe(0);
@@ -100,8 +100,8 @@ describe('duty cycles', () => {
     const pump = firstStopped.find((s) => s.machineType === 'pump') as DeviceSpec;
     const first = trace(pump, MINUTE, START_MS).readings[0];
     if (first === undefined) throw new Error('no reading');
-    expect(metric(first, METRIC.flow)).toBeLessThan(0.55);
-    expect(metric(first, METRIC.temperature)).toBeCloseTo(ambientAt(pump, START_MS), 0);
+    expect(metric(first, METRICS.flow)).toBeLessThan(0.55);
+    expect(metric(first, METRICS.temperature)).toBeCloseTo(ambientAt(pump, START_MS), 0);
   });
 
   it('switches only on its grid, so running time adds up exactly', () => {

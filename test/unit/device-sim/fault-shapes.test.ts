@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../../../contracts/index.js';
 import { exponentialShare, kneeShare, stepDriftShare } from '../../../device-sim/model/fault-shapes.js';
-import { METRIC } from '../../../device-sim/model/metrics.js';
+import { METRICS } from '../../../contracts/index.js';
 import {
   EXTENDED_FAILURE_MODES_BY_MACHINE,
   type DeviceSpec,
@@ -67,7 +67,7 @@ describe('extended fault shapes', () => {
   });
 
   it('exponential wear (bearing spall): vibration climbs faster and faster', () => {
-    const { ratio } = against(withMode('bearing_spall'), METRIC.vibration, [0.2, 0.4, 0.6, 0.8, 0.98]);
+    const { ratio } = against(withMode('bearing_spall'), METRICS.vibration, [0.2, 0.4, 0.6, 0.8, 0.98]);
     expect(increasing(ratio)).toBe(true);
     const logs = ratio.map(Math.log);
     // In log space it rises at least linearly: each step at least as big as the first.
@@ -81,25 +81,25 @@ describe('extended fault shapes', () => {
   it('slow rise then a knee (lubrication loss): little before the knee, steep after', () => {
     const spec = withMode('lubrication_loss');
     const knee = spec.fault.shape?.knee ?? 0.7;
-    const { ratio, diff } = against(spec, METRIC.vibration, [knee - 0.05, 0.98]);
+    const { ratio, diff } = against(spec, METRICS.vibration, [knee - 0.05, 0.98]);
     expect(ratio[0]).toBeLessThan(2);
     expect(ratio[1]).toBeGreaterThan(3);
-    const heat = against(spec, METRIC.temperature, [knee - 0.05, 0.98]).diff;
+    const heat = against(spec, METRICS.temperature, [knee - 0.05, 0.98]).diff;
     expect(heat[1]).toBeGreaterThan(3 * (heat[0] as number));
     expect(diff[1]).toBeGreaterThan(diff[0] as number);
   });
 
   it('step then drift (loose mount): a jump at onset, then a steady rise', () => {
     const spec = withMode('loose_mount');
-    const { ratio } = against(spec, METRIC.vibration, [0.01, 0.35, 0.7, 0.98]);
+    const { ratio } = against(spec, METRICS.vibration, [0.01, 0.35, 0.7, 0.98]);
     expect(ratio[0]).toBeGreaterThan(1.8);
     expect(increasing(ratio)).toBe(true);
   });
 
   it('leak: pressure falls and current rises', () => {
     const spec = withMode('leak');
-    const pressure = against(spec, METRIC.pressure, [0.3, 0.98]).ratio;
-    const current = against(spec, METRIC.current, [0.3, 0.98]).ratio;
+    const pressure = against(spec, METRICS.pressure, [0.3, 0.98]).ratio;
+    const current = against(spec, METRICS.current, [0.3, 0.98]).ratio;
     expect(pressure[1]).toBeLessThan(0.85);
     expect(pressure[1]).toBeLessThan(pressure[0] as number);
     expect(current[1]).toBeGreaterThan(1.05);
@@ -107,8 +107,8 @@ describe('extended fault shapes', () => {
 
   it('winding short: a little extra current at once, then heat', () => {
     const spec = withMode('winding_short');
-    const current = against(spec, METRIC.current, [0.02, 0.98]).ratio;
-    const heat = against(spec, METRIC.temperature, [0.02, 0.98]).diff;
+    const current = against(spec, METRICS.current, [0.02, 0.98]).ratio;
+    const heat = against(spec, METRICS.temperature, [0.02, 0.98]).diff;
     expect(current[0]).toBeGreaterThan(1.005);
     expect(current[1]).toBeGreaterThan(1.1);
     expect(heat[1]).toBeGreaterThan(15);
@@ -116,9 +116,9 @@ describe('extended fault shapes', () => {
 
   it('cooling fouling: temperature rises over ambient, nothing else changes', () => {
     const spec = withMode('cooling_fouling');
-    const heat = against(spec, METRIC.temperature, [0.25, 0.5, 0.98]).diff;
+    const heat = against(spec, METRICS.temperature, [0.25, 0.5, 0.98]).diff;
     expect(increasing(heat)).toBe(true);
     expect(heat[2]).toBeGreaterThan(8);
-    expect(against(spec, METRIC.vibration, [0.98]).ratio[0]).toBeCloseTo(1, 9);
+    expect(against(spec, METRICS.vibration, [0.98]).ratio[0]).toBeCloseTo(1, 9);
   });
 });

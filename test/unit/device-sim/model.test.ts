@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventPayloadSchema, telemetryPayloadSchema } from '../../../contracts/index.js';
 import { ambientC } from '../../../device-sim/model/environment.js';
-import { METRIC } from '../../../device-sim/model/metrics.js';
+import { METRICS } from '../../../contracts/index.js';
 import { SPIKE_PROFILE } from '../../../device-sim/model/operating.js';
 import { initialState, stepDevice, withCalibration, withLoadLimit } from '../../../device-sim/model/step.js';
 import type { DeviceSpec } from '../../../device-sim/model/types.js';
@@ -57,7 +57,7 @@ describe('degradation', () => {
     const { readings } = trace(spec, MINUTE, failureMs);
     const window = failureMs - onsetMs;
     const vib = (from: number, to: number): number =>
-      mean(between(readings, from, to).map((r) => metric(r, METRIC.vibration)));
+      mean(between(readings, from, to).map((r) => metric(r, METRICS.vibration)));
     const before = vib(onsetMs - 6 * HOUR, onsetMs);
     const late = vib(onsetMs + 0.7 * window, failureMs - 0.05 * window);
     expect(late).toBeGreaterThan(before * 2);
@@ -73,10 +73,10 @@ describe('degradation', () => {
     const { onsetMs, failureMs } = fault(spec);
     const { readings } = trace(spec, MINUTE, failureMs);
     const ratio = (r: (typeof readings)[number]): number =>
-      metric(r, METRIC.pressure) / metric(r, METRIC.flow);
+      metric(r, METRICS.pressure) / metric(r, METRICS.flow);
     // Normalised by flow, so load changes do not hide the trend.
     const current = (from: number, to: number): number =>
-      mean(between(readings, from, to).map((r) => metric(r, METRIC.current) / metric(r, METRIC.flow)));
+      mean(between(readings, from, to).map((r) => metric(r, METRICS.current) / metric(r, METRICS.flow)));
     const pressure = (from: number, to: number): number => mean(between(readings, from, to).map(ratio));
     const lateFrom = failureMs - 0.15 * (failureMs - onsetMs);
     expect(pressure(lateFrom, failureMs)).toBeLessThan(pressure(onsetMs - 6 * HOUR, onsetMs));
@@ -88,9 +88,9 @@ describe('degradation', () => {
     const { onsetMs, failureMs } = fault(spec);
     const { readings } = trace(spec, MINUTE, failureMs);
     // Whole days, so the daily ambient cycle averages out.
-    const before = mean(between(readings, onsetMs - DAY, onsetMs).map((r) => metric(r, METRIC.temperature)));
+    const before = mean(between(readings, onsetMs - DAY, onsetMs).map((r) => metric(r, METRICS.temperature)));
     const late = mean(
-      between(readings, failureMs - 3 * HOUR, failureMs).map((r) => metric(r, METRIC.temperature)),
+      between(readings, failureMs - 3 * HOUR, failureMs).map((r) => metric(r, METRICS.temperature)),
     );
     expect(late - before).toBeGreaterThan(10);
   });
@@ -122,8 +122,8 @@ describe('degradation', () => {
     const flat = after(stopped);
     expect(flat.length).toBeGreaterThan(30);
     for (const r of flat) {
-      expect(metric(r, METRIC.current)).toBe(0);
-      expect(metric(r, METRIC.vibration)).toBeLessThan(0.1);
+      expect(metric(r, METRICS.current)).toBe(0);
+      expect(metric(r, METRICS.vibration)).toBeLessThan(0.1);
     }
   });
 
@@ -150,12 +150,12 @@ describe('healthy devices', () => {
 
   it('stay within plausible ranges for a week', () => {
     const bounds: Record<string, [number, number]> = {
-      [METRIC.temperature]: [-5, 90],
-      [METRIC.vibration]: [0.1, 10],
-      [METRIC.current]: [1, 70],
-      [METRIC.pressure]: [1, 9],
-      [METRIC.flow]: [10, 130],
-      [METRIC.speed]: [900, 3010],
+      [METRICS.temperature]: [-5, 90],
+      [METRICS.vibration]: [0.1, 10],
+      [METRICS.current]: [1, 70],
+      [METRICS.pressure]: [1, 9],
+      [METRICS.flow]: [10, 130],
+      [METRICS.speed]: [900, 3010],
     };
     for (const spec of healthy) {
       const { readings } = trace(spec, 10 * MINUTE, START_MS + 7 * DAY);
@@ -182,11 +182,11 @@ describe('healthy devices', () => {
     let spikes = 0;
     for (const spec of healthy.slice(0, 10)) {
       const { readings } = trace(spec, 10_000, START_MS + 7 * DAY);
-      const vib = readings.map((r) => metric(r, METRIC.vibration));
+      const vib = readings.map((r) => metric(r, METRICS.vibration));
       const typical = [...vib].sort((a, b) => a - b)[Math.floor(vib.length / 2)] as number;
       let runStart: number | null = null;
       for (const r of readings) {
-        const high = metric(r, METRIC.vibration) > 1.7 * typical;
+        const high = metric(r, METRICS.vibration) > 1.7 * typical;
         if (high && runStart === null) runStart = r.ts ?? 0;
         if (!high && runStart !== null) {
           spikes++;
@@ -205,7 +205,8 @@ describe('healthy devices', () => {
     const drifted = stepDevice(spec, plain, at);
     const calibrated = stepDevice(spec, withCalibration(plain, at), at);
     if (drifted.reading === null || calibrated.reading === null) throw new Error('expected readings');
-    const diff = metric(drifted.reading, METRIC.temperature) - metric(calibrated.reading, METRIC.temperature);
+    const diff =
+      metric(drifted.reading, METRICS.temperature) - metric(calibrated.reading, METRICS.temperature);
     expect(diff).toBeCloseTo(10, 0);
   });
 });

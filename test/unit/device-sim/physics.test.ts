@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NO_SYMPTOMS } from '../../../device-sim/model/degradation.js';
 import { processRunning, temperatureTarget } from '../../../device-sim/model/machine.js';
-import { METRIC } from '../../../device-sim/model/metrics.js';
+import { METRICS } from '../../../contracts/index.js';
 import { currentShare, slipAt } from '../../../device-sim/model/motor-physics.js';
 import { headBar, shaftPowerShare } from '../../../device-sim/model/pump-curve.js';
 import { initialState, stepDevice } from '../../../device-sim/model/step.js';
@@ -38,8 +38,8 @@ describe('pump curves', () => {
     const curve = pump.effects?.pumpCurve;
     if (!curve) throw new Error('no curve');
     const { readings } = trace(pump, 10 * MINUTE, START_MS + 4 * DAY);
-    const q2 = readings.map((r) => (metric(r, METRIC.flow) / pump.ratings.flowM3h) ** 2);
-    const pressure = readings.map((r) => metric(r, METRIC.pressure));
+    const q2 = readings.map((r) => (metric(r, METRICS.flow) / pump.ratings.flowM3h) ** 2);
+    const pressure = readings.map((r) => metric(r, METRICS.pressure));
     const line = fit(q2, pressure);
     expect(line.b).toBeLessThan(0);
     expect(line.r2).toBeGreaterThan(0.9);
@@ -55,8 +55,8 @@ describe('pump curves', () => {
       expect(shaftPowerShare(curve, q + 0.1)).toBeGreaterThan(shaftPowerShare(curve, q));
     const { readings } = trace(pump, 10 * MINUTE, START_MS + 4 * DAY);
     const line = fit(
-      readings.map((r) => metric(r, METRIC.flow)),
-      readings.map((r) => metric(r, METRIC.current)),
+      readings.map((r) => metric(r, METRICS.flow)),
+      readings.map((r) => metric(r, METRICS.current)),
     );
     expect(line.b).toBeGreaterThan(0);
     expect(line.r2).toBeGreaterThan(0.8);
@@ -67,8 +67,8 @@ describe('pump curves', () => {
     if (plain === undefined) throw new Error('no pump');
     const { readings } = trace(plain, 10 * MINUTE, START_MS + 2 * DAY);
     const line = fit(
-      readings.map((r) => metric(r, METRIC.flow)),
-      readings.map((r) => metric(r, METRIC.pressure)),
+      readings.map((r) => metric(r, METRICS.flow)),
+      readings.map((r) => metric(r, METRICS.pressure)),
     );
     expect(line.b).toBeGreaterThan(0);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../../../contracts/index.js';
-import { METRIC } from '../../../device-sim/model/metrics.js';
+import { METRICS } from '../../../contracts/index.js';
 import { simulateDevice } from '../../../device-sim/model/simulate.js';
 import { initialState, stepDevice } from '../../../device-sim/model/step.js';
 import type { DeviceSpec, ModelState } from '../../../device-sim/model/types.js';
@@ -59,11 +59,11 @@ describe('glitch bursts (a loose connector)', () => {
           windows.push([fx.glitchStartMs, fx.glitchEndMs]);
         if (step.reading) {
           readings.push(step.reading);
-          vib.push(metric(step.reading, METRIC.vibration));
+          vib.push(metric(step.reading, METRICS.vibration));
         }
       }
       const median = [...vib].sort((a, b) => a - b)[vib.length >> 1] as number;
-      for (const r of readings) if (metric(r, METRIC.vibration) > 5.5 * median) wild.push(ts(r));
+      for (const r of readings) if (metric(r, METRICS.vibration) > 5.5 * median) wild.push(ts(r));
       expect(wild.length).toBeGreaterThan(0);
       for (const at of wild) expect(windows.some(([a, b]) => at >= a && at < b)).toBe(true);
       for (const [a, b] of windows) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRIC } from '../../../device-sim/model/metrics.js';
+import { METRICS } from '../../../contracts/index.js';
 import { initialState, stepDevice, withLoadLimit } from '../../../device-sim/model/step.js';
 import type { DeviceSpec, SiteClimate } from '../../../device-sim/model/types.js';
 import {
@@ -91,7 +91,7 @@ describe('site weather', () => {
       for (let t = atMs - 6 * HOUR; t <= atMs; t += 10 * MINUTE) state = stepDevice(quiet, state, t).state;
       const reading = stepDevice(quiet, state, atMs).reading;
       if (reading === null) throw new Error('no reading');
-      return metric(reading, METRIC.temperature);
+      return metric(reading, METRICS.temperature);
     };
     for (const spec of outdoor) {
       expect(temperatureAt(spec, frontMs) - temperatureAt(spec, calmMs)).toBeCloseTo(sizeC, 0);

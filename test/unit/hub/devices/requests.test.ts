@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../../hub/http/errors.js';
-import {
-  createDeviceRequestSchema,
-  parseDeviceIdParam,
-  parsePageQuery,
-} from '../../../../hub/devices/requests.js';
+import { parseDeviceIdParam, parsePageQuery } from '../../../../hub/devices/requests.js';
 
 function reasonOf(run: () => unknown): string | undefined {
   try {
@@ -16,32 +12,6 @@ function reasonOf(run: () => unknown): string | undefined {
   }
   throw new Error('expected a 400');
 }
-
-describe('createDeviceRequestSchema', () => {
-  it('takes an id and optional attributes', () => {
-    expect(createDeviceRequestSchema.parse({ id: 'pump-1' })).toEqual({ id: 'pump-1', attributes: {} });
-    expect(createDeviceRequestSchema.parse({ id: 'a.b_c-1', attributes: { x: [1] } })).toEqual({
-      id: 'a.b_c-1',
-      attributes: { x: [1] },
-    });
-  });
-
-  it('refuses bad ids, non-object attributes and unknown keys', () => {
-    for (const body of [
-      {},
-      { id: '' },
-      { id: '-x' },
-      { id: 'a/b' },
-      { id: 'x'.repeat(65) },
-      { id: 7 },
-      { id: 'a', attributes: [] },
-      { id: 'a', attributes: null },
-      { id: 'a', secret: 's' },
-      { id: 'a', secretHash: 'h' },
-    ])
-      expect(createDeviceRequestSchema.safeParse(body).success, JSON.stringify(body)).toBe(false);
-  });
-});
 
 describe('parsePageQuery', () => {
   const parse = (q: string) => parsePageQuery(new URLSearchParams(q));

@@ -1,5 +1,5 @@
 /** Metric names on the wire. One vocabulary for both machine types where the quantity is the same. */
-export const METRIC = {
+export const METRICS = {
   temperature: 'temperature_c',
   vibration: 'vibration_rms_mm_s',
   current: 'current_a',
@@ -8,9 +8,4 @@ export const METRIC = {
   speed: 'speed_rpm',
 } as const;
 
-export type MetricName = (typeof METRIC)[keyof typeof METRIC];
-
-export function roundTo(value: number, decimals: number): number {
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
-}
+export type MetricName = (typeof METRICS)[keyof typeof METRICS];
