@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import mqtt, { type MqttClient } from 'mqtt';
 import { generateSecret, hashSecret, hashSecretWithScrypt } from '../common/registry/secrets.js';
 import { RegistryWriter } from '../common/registry/registry-writer.js';
+import { producerSink } from '../common/kafka/producer-sink.js';
 import { withCleanup, type Cleanup } from './cleanup.js';
 import { deviceIds, noDelay } from './devices.js';
 import { startBenchGateway } from './gateway.js';
@@ -51,7 +52,7 @@ async function provision(
   const producer = scope.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   cleanup.add('registry producer', () => producer.disconnect());
-  const writer = new RegistryWriter(producer, scope.topics.devices);
+  const writer = new RegistryWriter(producerSink(producer), scope.topics.devices);
   const ids = deviceIds(tag, count);
   const secrets = new Map<string, string>();
   for (let i = 0; i < ids.length; i += 100) {

@@ -1,8 +1,7 @@
-import type { Kafka } from 'kafkajs';
-import { decodeJson, presenceRecordSchema } from '../contracts/index.js';
 import type { Logger } from '../common/logger.js';
 import type { ConsumerMonitor } from '../common/kafka/consumer-monitor.js';
-import { SupervisedConsumer } from '../common/kafka/supervised-consumer.js';
+import type { ConsumedRecord, Following, KafkaPort } from '../common/kafka/port.js';
+import { decodeRecord } from '../common/kafka/record-codec.js';
 
 /**
  * Follows `iot.presence` from now on and remembers when each device last connected to another
@@ -12,39 +11,28 @@ import { SupervisedConsumer } from '../common/kafka/supervised-consumer.js';
  */
 export class PresenceFollower {
   private readonly elsewhere = new Map<string, number>();
-  private readonly consumer: SupervisedConsumer;
+  private following: Following | undefined;
 
   constructor(
-    kafka: Kafka,
-    topic: string,
-    groupId: string,
+    private readonly kafka: KafkaPort,
+    private readonly topic: string,
+    private readonly groupId: string,
     private readonly gatewayId: string,
-    monitor: ConsumerMonitor,
-    logger: Logger,
-  ) {
-    this.consumer = new SupervisedConsumer({
-      name: 'presence',
-      create: (config) => kafka.consumer(config),
-      config: { groupId, maxWaitTimeInMs: 100 },
-      subscription: { topics: [topic], fromBeginning: false },
-      run: { autoCommit: false },
-      consume: {
-        eachRecord: ({ topic: from, message }) => {
-          if (message.value === null) return monitor.skipped(from, 'no_value');
-          const parsed = decodeJson(presenceRecordSchema, message.value ?? 'null');
-          if (!parsed.ok) return monitor.skipped(from, parsed.code);
-          if (parsed.value.status === 'connected' && parsed.value.gatewayId !== this.gatewayId) {
-            this.elsewhere.set(parsed.value.deviceId, parsed.value.at);
-          }
-        },
-      },
-      monitor,
-      logger,
-    });
-  }
+    private readonly monitor: ConsumerMonitor,
+    private readonly logger: Logger,
+  ) {}
 
-  start(): Promise<void> {
-    return this.consumer.start();
+  async start(): Promise<void> {
+    this.following = await this.kafka.follow({
+      name: 'presence',
+      group: this.groupId,
+      topics: [this.topic],
+      from: 'now',
+      handler: { eachRecord: (record) => this.read(record) },
+      maxWaitMs: 100,
+      monitor: this.monitor,
+      logger: this.logger,
+    });
   }
 
   /** Whether the device connected to another gateway after `since` (ms). */
@@ -52,7 +40,15 @@ export class PresenceFollower {
     return (this.elsewhere.get(deviceId) ?? 0) > since;
   }
 
-  stop(): Promise<void> {
-    return this.consumer.stop();
+  async stop(): Promise<void> {
+    await this.following?.stop();
+  }
+
+  private read({ topic, message }: ConsumedRecord): void {
+    const decoded = decodeRecord('presence', message);
+    if (!decoded.ok) return this.monitor.skipped(topic, decoded.code);
+    if (decoded.value.status === 'connected' && decoded.value.gatewayId !== this.gatewayId) {
+      this.elsewhere.set(decoded.value.deviceId, decoded.value.at);
+    }
   }
 }

@@ -1,7 +1,8 @@
 import type { Aedes, Client } from 'aedes';
-import { SCHEMAS, buildHeaders, type PresenceRecord, type kafkaTopicNames } from '../contracts/index.js';
+import type { PresenceRecord, kafkaTopicNames } from '../contracts/index.js';
 import type { Logger } from '../common/logger.js';
 import type { RecordBatcher } from '../common/kafka/record-batcher.js';
+import { encodeRecord } from '../common/kafka/record-codec.js';
 import type { GatewayMetrics } from './metrics.js';
 
 export type DisconnectReason = 'clean' | 'keepalive-timeout' | 'connection-lost' | 'gateway-shutdown';
@@ -102,12 +103,7 @@ export class PresenceTracker {
       ...(reason ? { reason } : {}),
     };
     const sent = this.batcher
-      .enqueue({
-        topic: this.options.topics.presence,
-        key: deviceId,
-        value: Buffer.from(JSON.stringify(value)),
-        headers: buildHeaders({ deviceId, schema: SCHEMAS.presence, gatewayId: this.options.gatewayId }),
-      })
+      .enqueue(encodeRecord('presence', value, this.options))
       .catch((error: unknown) =>
         this.logger.error({ err: error, deviceId, status }, 'presence record not written'),
       )

@@ -5,11 +5,12 @@ import { HUB_SHUTDOWN_GRACE_MS, startHub } from './hub.js';
 import { stopOnSignals } from '../common/process/stop-on-signals.js';
 
 const loaded = loadConfigOrExit();
-const token = resolveOperatorToken(loaded);
-if (!token.ok) {
-  process.stderr.write(`invalid configuration: ${token.message}\n`);
+const resolved = resolveOperatorToken(loaded);
+if (!resolved.ok) {
+  process.stderr.write(`invalid configuration: ${resolved.reason}\n`);
   process.exit(EX_CONFIG);
 }
+const token = resolved.value;
 // Straight to stderr, once: the JSON log is collected and kept, and this token opens the API.
 if (token.generated) process.stderr.write(`operator token (generated for this run): ${token.token}\n`);
 

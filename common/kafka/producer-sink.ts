@@ -1,11 +1,11 @@
 import type { Producer } from 'kafkajs';
 import { classifyProduceError } from './errors.js';
-import type { OutRecord, RecordSink } from './record-batcher.js';
+import type { OutboundRecord, RecordProducer } from './port.js';
 import { RenewableProducer } from './renewable-producer.js';
 
 // Records with one topic and key go to one partition, so a failed request held only that
 // partition and kafkajs rewound nothing the broker had appended.
-function onePartition(records: readonly OutRecord[]): boolean {
+function onePartition(records: readonly OutboundRecord[]): boolean {
   const first = records[0];
   return records.every((r) => r.topic === first?.topic && r.key === first.key);
 }
@@ -15,16 +15,19 @@ function onePartition(records: readonly OutRecord[]): boolean {
  * `RenewableProducer`, it replaces the producer before the next send whenever a failure may have
  * left its sequence numbers behind the brokers' (see `RenewableProducer`).
  */
-export function producerSink(producer: Producer | RenewableProducer): RecordSink {
+export function producerSink(producer: Producer | RenewableProducer): RecordProducer {
   const renewable = producer instanceof RenewableProducer ? producer : undefined;
   let stale = false;
   return {
-    async send(records: readonly OutRecord[]): Promise<void> {
+    async send(records: readonly OutboundRecord[]): Promise<void> {
       if (renewable && stale) {
         await renewable.renew();
         stale = false;
       }
-      const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+      const byTopic = new Map<
+        string,
+        { key: string; value: Buffer | null; headers: Record<string, string> }[]
+      >();
       for (const r of records) {
         let messages = byTopic.get(r.topic);
         if (!messages) byTopic.set(r.topic, (messages = []));

@@ -154,11 +154,11 @@ export async function createDeviceBroker(
     authenticator.authenticate(client.id, username, password).then(
       (outcome) => {
         if (!outcome.ok) {
-          metrics.authFailures.inc({ reason: outcome.refusal });
-          return done(authError(outcome.refusal, outcome.reason), false);
+          metrics.authFailures.inc({ reason: outcome.code });
+          return done(authError(outcome.code, outcome.reason), false);
         }
         // Asked only once the secret is proven, so CONNECTs of others carrying this id spend nothing.
-        if (!deps.admitConnect(outcome.deviceId)) {
+        if (!deps.admitConnect(outcome.value)) {
           metrics.authFailures.inc({ reason: 'rate_limited' });
           return done(authError('unavailable', 'too many connects for this client id'), false);
         }

@@ -1,9 +1,9 @@
 import type { Aedes, Client, Subscription } from 'aedes';
 import {
+  commandFilters,
   commandTopic,
+  isCommandsFilterOf,
   parseDeviceTopic,
-  SCHEMAS,
-  buildHeaders,
   type CommandRecord,
   type CommandStatus,
   type CommandStatusRecord,
@@ -11,6 +11,7 @@ import {
 } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
 import type { RecordBatcher } from '../../common/kafka/record-batcher.js';
+import { encodeRecord } from '../../common/kafka/record-codec.js';
 import type { CommandFeed } from '../../common/kafka/command-feed.js';
 import { CommandStore } from './command-store.js';
 
@@ -28,8 +29,7 @@ type BrokerClient = Client & { subscriptions: Record<string, { qos?: number } | 
 
 /** The QoS the device gets command `name` at, or undefined when it does not subscribe to it. */
 function commandQos(client: BrokerClient, name: string): number | undefined {
-  const base = `devices/${client.id}/commands/`;
-  const matching = [`${base}#`, `${base}+`, `${base}${name}`]
+  const matching = commandFilters(client.id, name)
     .map((filter) => client.subscriptions[filter])
     .filter((sub) => sub !== undefined);
   return matching.length === 0 ? undefined : Math.max(...matching.map((sub) => sub.qos ?? 0));
@@ -78,8 +78,7 @@ export class Downlink {
       onInvalid: (topic, reason) => this.logger.warn({ topic, reason }, 'command record ignored'),
     });
     this.broker.on('subscribe', (subscriptions: Subscription[], client: Client) => {
-      if (subscriptions.some((s) => s.topic.startsWith(`devices/${client.id}/commands/`)))
-        this.deliverTo(client.id);
+      if (subscriptions.some((s) => isCommandsFilterOf(client.id, s.topic))) this.deliverTo(client.id);
     });
     // A persistent session's subscriptions are restored at CONNECT without a SUBSCRIBE.
     this.broker.on('clientReady', (client: Client) => {
@@ -189,12 +188,7 @@ export class Downlink {
       gatewayId: this.options.gatewayId,
     };
     this.batcher
-      .enqueue({
-        topic: this.options.topics.commandStatus,
-        key: deviceId,
-        value: Buffer.from(JSON.stringify(value)),
-        headers: buildHeaders({ deviceId, schema: SCHEMAS.commandStatus, gatewayId: this.options.gatewayId }),
-      })
+      .enqueue(encodeRecord('commandStatus', value, this.options))
       .catch((error: unknown) => this.logger.error({ err: error, id, status }, 'command status not written'));
   }
 }

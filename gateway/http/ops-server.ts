@@ -1,11 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-
-export interface HealthReport {
-  healthy: boolean;
-  [detail: string]: unknown;
-}
+import type { HealthReport } from '../../common/process/feature.js';
 
 export interface OpsServer {
   port(): number;

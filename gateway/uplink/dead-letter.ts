@@ -1,7 +1,8 @@
-import { SCHEMAS, buildHeaders, type DeadLetterRecord, type kafkaTopicNames } from '../../contracts/index.js';
+import type { DeadLetterRecord, kafkaTopicNames } from '../../contracts/index.js';
 import type { OutRecord } from '../../common/kafka/record-batcher.js';
 import { recordMisfit, type RecordLimits } from '../../common/kafka/record-limits.js';
 import { deadLetterPayload } from '../../common/kafka/dead-letter-payload.js';
+import { encodeRecord } from '../../common/kafka/record-codec.js';
 
 export const DEFAULT_DEAD_LETTER_MAX_PAYLOAD_BYTES = 64 * 1024;
 
@@ -46,11 +47,6 @@ export function deadLetterRecord(
     ...(input.deviceId === undefined ? {} : { deviceId: input.deviceId }),
     at: input.at,
   };
-  const headers = buildHeaders({
-    ...(input.deviceId === undefined ? {} : { deviceId: input.deviceId }),
-    schema: SCHEMAS.deadLetter,
-    gatewayId,
-  });
   // Hashing a large payload is its main cost: once, however often the kept part shrinks.
   const { payloadBytes, payloadSha256 } = deadLetterPayload(input.payload, 0);
   const build = (kept: number): OutRecord => {
@@ -61,12 +57,7 @@ export function deadLetterRecord(
       payloadBase64: input.payload.subarray(0, kept).toString('base64'),
       payloadTruncated: kept < input.payload.length,
     };
-    return {
-      topic: topics.deadLetter,
-      key: input.deviceId ?? input.clientId,
-      value: Buffer.from(JSON.stringify(value)),
-      headers,
-    };
+    return encodeRecord('deadLetter', value, { topics, gatewayId });
   };
 
   let kept = Math.min(input.payload.length, Math.max(0, budget.maxPayloadBytes));

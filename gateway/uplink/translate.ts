@@ -1,6 +1,4 @@
 import {
-  SCHEMAS,
-  buildHeaders,
   commandResultPayloadSchema,
   decodeJson,
   eventPayloadSchema,
@@ -15,6 +13,7 @@ import {
   type kafkaTopicNames,
 } from '../../contracts/index.js';
 import type { OutRecord } from '../../common/kafka/record-batcher.js';
+import { encodeRecord } from '../../common/kafka/record-codec.js';
 
 export interface UplinkContext {
   deviceId: string;
@@ -29,20 +28,6 @@ export interface UplinkContext {
 export type UplinkResult =
   { ok: true; records: OutRecord[] } | { ok: false; code: DeviceErrorCode; reason: string };
 
-function headersFor(ctx: UplinkContext, schema: string): Record<string, string> {
-  return buildHeaders({ deviceId: ctx.deviceId, schema, gatewayId: ctx.gatewayId });
-}
-
-// The records of one message share one headers object; kafkajs only reads it.
-function record(
-  ctx: UplinkContext,
-  topic: string,
-  headers: Record<string, string>,
-  value: object,
-): OutRecord {
-  return { topic, key: ctx.deviceId, value: Buffer.from(JSON.stringify(value)), headers };
-}
-
 /** Turns one device message into the Kafka records it stands for, or says why it cannot. Pure. */
 export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkContext): UplinkResult {
   if (payload.length > ctx.maxPayloadBytes) {
@@ -56,7 +41,6 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
     case 'telemetry': {
       const decoded = decodeJson(telemetryPayloadSchema, payload, ctx.jsonLimits);
       if (!decoded.ok) return decoded;
-      const headers = headersFor(ctx, SCHEMAS.telemetry);
       const records = telemetryReadings(decoded.value).map((reading) => {
         const value: TelemetryRecord = {
           deviceId: ctx.deviceId,
@@ -65,7 +49,7 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
           ...(reading.seq === undefined ? {} : { seq: reading.seq }),
           metrics: reading.metrics,
         };
-        return record(ctx, ctx.topics.telemetry, headers, value);
+        return encodeRecord('telemetry', value, ctx);
       });
       return { ok: true, records };
     }
@@ -81,7 +65,7 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
         severity: event.severity ?? 'info',
         ...(event.data === undefined ? {} : { data: event.data }),
       };
-      return { ok: true, records: [record(ctx, ctx.topics.events, headersFor(ctx, SCHEMAS.events), value)] };
+      return { ok: true, records: [encodeRecord('events', value, ctx)] };
     }
     case 'command-results': {
       const decoded = decodeJson(commandResultPayloadSchema, payload, ctx.jsonLimits);
@@ -95,10 +79,7 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
         ...(result.detail === undefined ? {} : { detail: result.detail }),
         gatewayId: ctx.gatewayId,
       };
-      return {
-        ok: true,
-        records: [record(ctx, ctx.topics.commandStatus, headersFor(ctx, SCHEMAS.commandStatus), value)],
-      };
+      return { ok: true, records: [encodeRecord('commandStatus', value, ctx)] };
     }
   }
 }

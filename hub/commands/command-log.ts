@@ -1,11 +1,6 @@
-import type { Producer } from 'kafkajs';
-import {
-  SCHEMAS,
-  buildHeaders,
-  type CommandRecord,
-  type CommandStatusRecord,
-  type TopicKind,
-} from '../../contracts/index.js';
+import type { CommandRecord, CommandStatusRecord, TopicKind } from '../../contracts/index.js';
+import type { RecordProducer } from '../../common/kafka/port.js';
+import { encodeRecord } from '../../common/kafka/record-codec.js';
 
 /** Where the hub writes commands and statuses; each call resolves once Kafka acknowledged (acks=all). */
 export interface CommandLog {
@@ -16,34 +11,18 @@ export interface CommandLog {
 /** Keyed by device id like every record, so a device's commands and statuses keep their order. */
 export class KafkaCommandLog implements CommandLog {
   constructor(
-    private readonly producer: Producer,
+    private readonly producer: RecordProducer,
     private readonly topics: Readonly<Record<TopicKind, string>>,
   ) {}
 
   async writeCommand(command: CommandRecord): Promise<void> {
-    await this.producer.send({
-      topic: this.topics.commands,
-      acks: -1,
-      messages: [
-        {
-          key: command.deviceId,
-          value: JSON.stringify(command),
-          headers: buildHeaders({ deviceId: command.deviceId, schema: SCHEMAS.commands }),
-        },
-      ],
-    });
+    await this.producer.send([encodeRecord('commands', command, { topics: this.topics })]);
   }
 
   async writeStatuses(statuses: readonly CommandStatusRecord[]): Promise<void> {
     if (statuses.length === 0) return;
-    await this.producer.send({
-      topic: this.topics.commandStatus,
-      acks: -1,
-      messages: statuses.map((status) => ({
-        key: status.deviceId,
-        value: JSON.stringify(status),
-        headers: buildHeaders({ deviceId: status.deviceId, schema: SCHEMAS.commandStatus }),
-      })),
-    });
+    await this.producer.send(
+      statuses.map((status) => encodeRecord('commandStatus', status, { topics: this.topics })),
+    );
   }
 }

@@ -1,9 +1,15 @@
 import { isRecordRejected } from '../../common/kafka/errors.js';
-import type { CommandRecord, CommandStatusRecord } from '../../contracts/index.js';
+import type {
+  CommandRecord,
+  CommandStatusRecord,
+  IssueCommandRequest,
+  IssueLimits,
+} from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
+import type { Result } from '../../common/result.js';
 import type { CommandLog } from './command-log.js';
 import type { CommandSummary, CommandTracker, CommandView } from './command-tracker.js';
-import { paramsBytes, type IssueLimits, type IssueRequest } from './requests.js';
+import { paramsBytes } from './requests.js';
 
 export interface CommandServiceOptions {
   /** The device registry: a command goes only to a device it holds. */
@@ -26,9 +32,7 @@ export interface Accepted {
   expiresAt: number;
 }
 
-export type IssueOutcome =
-  | { ok: true; value: Accepted }
-  | { ok: false; code: 'payload_too_large' | 'not_found' | 'unavailable'; reason: string };
+export type IssueOutcome = Result<Accepted, 'payload_too_large' | 'not_found' | 'unavailable'>;
 
 /** Issues commands and answers what the tracker knows of them; shared by the HTTP API and the console. */
 export class CommandService {
@@ -43,8 +47,12 @@ export class CommandService {
     return this.options.newId();
   }
 
-  /** `request` has passed `issueRequestSchema`. */
-  async issue(request: IssueRequest, via: IssueChannel, id: string = this.newId()): Promise<IssueOutcome> {
+  /** `request` has passed `issueCommandRequestSchema`. */
+  async issue(
+    request: IssueCommandRequest,
+    via: IssueChannel,
+    id: string = this.newId(),
+  ): Promise<IssueOutcome> {
     const { limits, devices, log, tracker, logger } = this.options;
     const bytes = paramsBytes(request.params);
     if (bytes > limits.maxParamsBytes)

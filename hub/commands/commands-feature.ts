@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { TopicKind } from '../../contracts/index.js';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../../common/logger.js';
 import type { ConsumerMonitor } from '../../common/kafka/consumer-monitor.js';
+import type { KafkaPort, RecordProducer } from '../../common/kafka/port.js';
 // The gateway's feed is generic over the two command topics; both processes read them the same way.
 import { CommandFeed } from '../../common/kafka/command-feed.js';
+import type { Feature, HealthFragment } from '../../common/process/feature.js';
 import type { Route } from '../http/route.js';
 import { KafkaCommandLog } from './command-log.js';
 import { CommandService } from './command-service.js';
@@ -25,8 +26,8 @@ const PRUNE_EVERY_MS = 60_000;
 const EXPIRY_RETRY_MS = 5_000;
 
 export interface CommandsDeps {
-  kafka: Kafka;
-  producer: Producer;
+  kafka: KafkaPort;
+  producer: RecordProducer;
   topics: Readonly<Record<TopicKind, string>>;
   devices: { get(deviceId: string): unknown };
   config: Pick<Config, 'commands' | 'kafka'>;
@@ -41,7 +42,8 @@ export interface CommandsDeps {
  * whole in the constructor; `start()` reads the history and starts expiry, `stop()` undoes it and
  * is safe to call after a failed or missing start.
  */
-export class CommandsFeature {
+export class CommandsFeature implements Feature<Route> {
+  readonly name = 'commands';
   readonly tracker: CommandTracker;
   readonly service: CommandService;
   readonly routes: Route[];
@@ -116,8 +118,8 @@ export class CommandsFeature {
     logger.info({ tracked: tracker.size, pending: tracker.pendingCount }, 'command history loaded');
   }
 
-  health(): { tracked: number; pending: number } {
-    return { tracked: this.tracker.size, pending: this.tracker.pendingCount };
+  health(): HealthFragment {
+    return { commands: { tracked: this.tracker.size, pending: this.tracker.pendingCount } };
   }
 
   async stop(): Promise<void> {

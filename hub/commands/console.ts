@@ -1,9 +1,13 @@
-import { summarizeIssues, type CommandStatusMessage, type ServerMessage } from '../../contracts/index.js';
+import {
+  issueCommandRequestSchema,
+  summarizeIssues,
+  type CommandStatusMessage,
+  type ServerMessage,
+} from '../../contracts/index.js';
 import type { ConsoleServer } from '../console/console-server.js';
 import { errorMessage, requestIdOf } from '../console/console-server.js';
 import type { CommandService } from './command-service.js';
 import type { CommandTracker, StatusChange } from './command-tracker.js';
-import { issueRequestSchema } from './requests.js';
 
 function statusMessage({ command, entry }: StatusChange): CommandStatusMessage {
   const message: CommandStatusMessage = {
@@ -24,7 +28,7 @@ export function serveCommandsOnConsole(
   service: CommandService,
   tracker: CommandTracker,
 ): void {
-  const schema = issueRequestSchema(service.limits);
+  const schema = issueCommandRequestSchema(service.limits);
 
   // Statuses of a command a console is issuing wait until its commandAccepted is out, so that
   // console learns the id before it sees the id's first status.

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type {
   AlertRecord,
@@ -11,6 +10,8 @@ import type {
 } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
 import type { ConsumerMonitor } from '../../common/kafka/consumer-monitor.js';
+import type { KafkaPort } from '../../common/kafka/port.js';
+import type { Feature, HealthFragment } from '../../common/process/feature.js';
 import type { Route } from '../http/route.js';
 import { FleetFeed } from './fleet-feed.js';
 import { FleetState } from './fleet-state.js';
@@ -35,7 +36,7 @@ export interface FleetRegistry {
 }
 
 export interface FleetDeps {
-  kafka: Kafka;
+  kafka: KafkaPort;
   topics: Readonly<Record<TopicKind, string>>;
   topicPrefix: string;
   registry: FleetRegistry;
@@ -56,7 +57,8 @@ export interface FleetDeps {
  * health points; pushes changes on a timer, so a busy fleet costs consoles one message per
  * interval rather than one per record.
  */
-export class FleetFeature extends EventEmitter<FleetEvents> {
+export class FleetFeature extends EventEmitter<FleetEvents> implements Feature<Route> {
+  readonly name = 'fleet';
   readonly state = new FleetState();
   readonly routes: Route[];
   private readonly feed: FleetFeed;
@@ -116,6 +118,10 @@ export class FleetFeature extends EventEmitter<FleetEvents> {
     this.flusher = setInterval(() => this.flushChanges(), this.deps.changesIntervalMs ?? 1_000);
     this.flusher.unref();
     this.logger.info({ devices: this.state.size, online: this.state.onlineCount }, 'fleet view loaded');
+  }
+
+  health(): HealthFragment {
+    return { fleet: { devices: this.state.size, online: this.state.onlineCount } };
   }
 
   snapshot(): FleetSnapshotMessage {

@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
-import {
-  SCHEMAS,
-  alertRecordSchema,
-  presenceRecordSchema,
-  telemetryRecordSchema,
-  type AlertRecord,
-  type PresenceRecord,
-  type TelemetryRecord,
-} from '../../contracts/index.js';
+import type { AlertRecord, PresenceRecord, TelemetryRecord } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
-import { retryKafkaStartup } from '../../common/kafka/startup-retry.js';
-import { CatchUp, type PartitionEnd } from '../../common/kafka/catch-up.js';
-import { UNMONITORED, type ConsumerMonitor, type SkipReason } from '../../common/kafka/consumer-monitor.js';
-import { SupervisedConsumer, type ConsumedRecord } from '../../common/kafka/supervised-consumer.js';
-import { decodeRecord } from './record-decoder.js';
+import { UNMONITORED, type ConsumerMonitor } from '../../common/kafka/consumer-monitor.js';
+import type {
+  ConsumedRecord,
+  FollowFrom,
+  FollowHandler,
+  Following,
+  KafkaPort,
+} from '../../common/kafka/port.js';
+import { decodeRecord, type DecodedValue } from '../../common/kafka/record-codec.js';
 
 export interface FleetFeedHandlers {
   presence(record: PresenceRecord): void;
@@ -24,7 +19,7 @@ export interface FleetFeedHandlers {
 }
 
 export interface FleetFeedOptions {
-  kafka: Kafka;
+  kafka: KafkaPort;
   topics: { presence: string; alerts: string; telemetry: string };
   topicPrefix: string;
   logger: Logger;
@@ -39,109 +34,80 @@ export interface FleetFeedOptions {
  * the latest offset, since every hub needs every device's live readings for its consoles.
  */
 export class FleetFeed {
-  private readonly consumers: SupervisedConsumer[] = [];
+  private readonly following: Following[] = [];
+  private readonly monitor: ConsumerMonitor;
 
-  constructor(private readonly o: FleetFeedOptions) {}
+  constructor(private readonly o: FleetFeedOptions) {
+    this.monitor = o.monitor ?? UNMONITORED;
+  }
 
   /** Resolves once presence and alerts that existed at start are read, and telemetry is followed. */
   async start(handlers: FleetFeedHandlers): Promise<void> {
-    const { kafka, topics, topicPrefix, logger } = this.o;
-    const stateTopics = [topics.presence, topics.alerts];
-    const ends = await retryKafkaStartup(
-      'reading fleet topic offsets',
-      () => this.endsOf(stateTopics),
-      logger,
-    );
-    const catchUp = new CatchUp(ends);
-
-    const monitor = this.o.monitor ?? UNMONITORED;
-    const supervised = (
-      name: string,
-      groupId: string,
-      subscription: { topics: string[]; fromBeginning: boolean },
-      eachRecord: (record: ConsumedRecord) => void,
-      batched: boolean,
-    ): SupervisedConsumer => {
-      const consumer = new SupervisedConsumer({
-        name,
-        create: (config) => kafka.consumer(config),
-        config: { groupId, maxWaitTimeInMs: batched ? 100 : 250 },
-        subscription,
-        run: { autoCommit: false },
-        consume: { eachRecord, batched },
-        monitor,
-        logger,
-      });
-      this.consumers.push(consumer);
-      return consumer;
-    };
-    const invalid = (topic: string, decoded: { code: SkipReason; reason: string }): void => {
-      monitor.skipped(topic, decoded.code);
-      handlers.invalid(topic, decoded.reason);
-    };
-
-    await supervised(
-      'fleet-state',
-      `${topicPrefix}.hub-fleet.${randomUUID()}`,
-      { topics: stateTopics, fromBeginning: true },
-      ({ topic, partition, message }) => {
-        try {
-          if (topic === topics.presence) {
-            const decoded = decodeRecord(presenceRecordSchema, SCHEMAS.presence, message);
-            if (decoded.ok) handlers.presence(decoded.value);
-            else invalid(topic, decoded);
-          } else {
-            const decoded = decodeRecord(alertRecordSchema, SCHEMAS.alerts, message);
-            if (decoded.ok) handlers.alert(decoded.value);
-            else invalid(topic, decoded);
-          }
-        } finally {
-          catchUp.read(topic, partition, message.offset);
-        }
-      },
-      false,
-    ).start();
-
-    await supervised(
-      'fleet-telemetry',
-      `${topicPrefix}.hub-fleet-telemetry.${randomUUID()}`,
-      { topics: [topics.telemetry], fromBeginning: false },
+    const { topics, logger } = this.o;
+    // Every record of a kind decoded, and handed on or counted as invalid.
+    const each =
+      <K extends 'presence' | 'alerts' | 'telemetry'>(
+        kind: K,
+        handle: (value: DecodedValue<K>) => void,
+      ): ((record: ConsumedRecord) => void) =>
       ({ topic, message }) => {
-        const decoded = decodeRecord(telemetryRecordSchema, SCHEMAS.telemetry, message);
-        if (decoded.ok) handlers.telemetry(decoded.value);
-        else invalid(topic, decoded);
+        const decoded = decodeRecord(kind, message);
+        if (decoded.ok) return handle(decoded.value);
+        this.monitor.skipped(topic, decoded.code);
+        handlers.invalid(topic, decoded.reason);
+      };
+    const presence = each('presence', (record) => handlers.presence(record));
+    const alert = each('alerts', (record) => handlers.alert(record));
+    const state = await this.follow(
+      'fleet-state',
+      'hub-fleet',
+      [topics.presence, topics.alerts],
+      'beginning',
+      {
+        eachRecord: (record) => (record.topic === topics.presence ? presence(record) : alert(record)),
       },
-      true,
-    ).start();
+    );
+    await this.follow('fleet-telemetry', 'hub-fleet-telemetry', [topics.telemetry], 'now', {
+      batched: true,
+      eachRecord: each('telemetry', (record) => handlers.telemetry(record)),
+    });
 
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(true), this.o.catchUpTimeoutMs);
     });
-    const late = await Promise.race([catchUp.done.then(() => false), timedOut]);
+    const late = await Promise.race([state.caughtUp.then(() => false), timedOut]);
     clearTimeout(timer);
     if (late)
       logger.warn(
-        { partitions: catchUp.pending, waitedMs: this.o.catchUpTimeoutMs },
+        { partitions: state.pending, waitedMs: this.o.catchUpTimeoutMs },
         'fleet state not fully read at start; serving it as it fills in',
       );
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.consumers.map((c) => c.stop()));
+    await Promise.all(this.following.map((f) => f.stop()));
   }
 
-  private async endsOf(topicNames: string[]): Promise<PartitionEnd[]> {
-    const admin = this.o.kafka.admin();
-    await admin.connect();
-    try {
-      const ends: PartitionEnd[] = [];
-      for (const topic of topicNames)
-        for (const p of await admin.fetchTopicOffsets(topic))
-          ends.push({ topic, partition: p.partition, end: Number(p.high), start: Number(p.low) });
-      return ends;
-    } finally {
-      await admin.disconnect();
-    }
+  // A telemetry fetch is busy and wants little latency; the state topics are quiet.
+  private async follow(
+    name: string,
+    group: string,
+    topics: string[],
+    from: FollowFrom,
+    handler: FollowHandler,
+  ): Promise<Following> {
+    const following = await this.o.kafka.follow({
+      name,
+      group: `${this.o.topicPrefix}.${group}.${randomUUID()}`,
+      topics,
+      from,
+      handler,
+      maxWaitMs: from === 'now' ? 100 : 250,
+      monitor: this.monitor,
+      logger: this.o.logger,
+    });
+    this.following.push(following);
+    return following;
   }
 }

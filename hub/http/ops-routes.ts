@@ -1,10 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { Route } from './route.js';
-
-export interface HealthReport {
-  healthy: boolean;
-  [detail: string]: unknown;
-}
+import type { HealthReport } from '../../common/process/feature.js';
 
 /**
  * /healthz and /metrics are public, as on the gateway: probes and scrapers rarely carry tokens,

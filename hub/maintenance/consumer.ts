@@ -1,12 +1,11 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../../common/logger.js';
 import { UNMONITORED, type ConsumerMonitor } from '../../common/kafka/consumer-monitor.js';
-import { SupervisedConsumer } from '../../common/kafka/supervised-consumer.js';
+import type { GroupBatch, GroupReader, KafkaPort } from '../../common/kafka/port.js';
 import type { DevicePool } from './device-pool.js';
 import type { MaintenancePipeline } from './pipeline.js';
 
 export interface ConsumerOptions {
-  kafka: Kafka;
+  kafka: KafkaPort;
   groupId: string;
   topic: string;
   pipeline: MaintenancePipeline;
@@ -27,7 +26,7 @@ export interface ConsumerOptions {
  * device state, so whoever reads a partition next resumes from state and offsets that agree.
  */
 export class MaintenanceConsumer {
-  private readonly supervised: SupervisedConsumer;
+  private readonly reader: GroupReader;
   private readonly abort = new AbortController();
   private readonly now: () => number;
   private inFlight: Promise<void> | null = null;
@@ -43,45 +42,35 @@ export class MaintenanceConsumer {
   constructor(private readonly o: ConsumerOptions) {
     this.now = o.now ?? Date.now;
     this.lastCheckpointMs = this.now();
-    this.supervised = new SupervisedConsumer({
+    this.reader = o.kafka.groupReader({
       name: 'maintenance',
-      create: (config) => o.kafka.consumer(config),
-      config: {
-        groupId: o.groupId,
-        sessionTimeout: o.sessionTimeoutMs,
-        heartbeatInterval: Math.floor(o.sessionTimeoutMs / 10),
-        maxWaitTimeInMs: 250,
-        allowAutoTopicCreation: false,
-      },
-      subscription: { topics: [o.topic], fromBeginning: true },
-      run: { autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1 },
-      consume: { eachBatch: (payload) => this.onBatch(payload) },
-      // A consumer rebuilt after a crash joins again: the same bookkeeping as a rebalance.
-      prepare: (consumer) => this.followJoins(consumer),
+      group: o.groupId,
+      topic: o.topic,
+      sessionTimeoutMs: o.sessionTimeoutMs,
+      eachBatch: (batch) => this.onBatch(batch),
+      onJoin: (partitions) => this.joined(partitions),
       monitor: o.monitor ?? UNMONITORED,
       logger: o.logger,
     });
   }
 
-  private followJoins(consumer: Consumer): void {
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      const assigned = new Set(payload.memberAssignment[this.o.topic] ?? []);
-      const lost = [...this.partitionOf].filter(([, p]) => !assigned.has(p)).map(([id]) => id);
-      // Another process may now own these devices; their state here would go stale.
-      this.o.pool.evict(lost);
-      for (const id of lost) this.partitionOf.delete(id);
-      // A new generation restarts every partition from its committed offset.
-      this.pending.clear();
-      this.o.logger.info(
-        { partitions: [...assigned], evicted: lost.length },
-        'maintenance consumer joined the group',
-      );
-    });
+  private joined(partitions: readonly number[]): void {
+    const assigned = new Set(partitions);
+    const lost = [...this.partitionOf].filter(([, p]) => !assigned.has(p)).map(([id]) => id);
+    // Another process may now own these devices; their state here would go stale.
+    this.o.pool.evict(lost);
+    for (const id of lost) this.partitionOf.delete(id);
+    // A new generation restarts every partition from its committed offset.
+    this.pending.clear();
+    this.o.logger.info(
+      { partitions: [...assigned], evicted: lost.length },
+      'maintenance consumer joined the group',
+    );
   }
 
   /** Joins the group; may be called again after it rejected. */
   async start(): Promise<void> {
-    await this.supervised.start();
+    await this.reader.start();
     this.running = true;
   }
 
@@ -89,7 +78,7 @@ export class MaintenanceConsumer {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    if (this.running) this.supervised.consumer?.pause([{ topic: this.o.topic }]);
+    if (this.running) this.reader.pause();
     const inFlight = this.inFlight;
     if (inFlight !== null) {
       const finished = await Promise.race([
@@ -103,7 +92,7 @@ export class MaintenanceConsumer {
       await inFlight.catch(() => undefined);
     }
     if (this.running && this.clean) await this.finalCheckpoint();
-    await this.supervised.stop();
+    await this.reader.stop();
     this.running = false;
   }
 
@@ -124,24 +113,17 @@ export class MaintenanceConsumer {
 
   private async commitPending(): Promise<void> {
     if (this.pending.size === 0) return;
-    const offsets = [...this.pending].map(([partition, offset]) => ({
-      topic: this.o.topic,
-      partition,
-      offset,
-    }));
-    const consumer = this.supervised.consumer;
-    if (consumer === undefined) return;
-    await consumer.commitOffsets(offsets);
+    const offsets = [...this.pending].map(([partition, offset]) => ({ partition, offset }));
+    if (!(await this.reader.commit(offsets))) return;
     for (const { partition, offset } of offsets) {
       if (this.pending.get(partition) === offset) this.pending.delete(partition);
     }
   }
 
-  private async onBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
+  private async onBatch(batch: GroupBatch): Promise<void> {
     const last = batch.messages[batch.messages.length - 1];
-    if (this.stopping || last === undefined || !payload.isRunning() || payload.isStale()) return;
-    const work = this.handle(payload, last.offset);
+    if (this.stopping || last === undefined || !batch.isRunning() || batch.isStale()) return;
+    const work = this.handle(batch, last.offset);
     this.inFlight = work;
     try {
       await work;
@@ -157,21 +139,20 @@ export class MaintenanceConsumer {
     }
   }
 
-  private async handle(payload: EachBatchPayload, lastOffset: string): Promise<void> {
-    const { batch } = payload;
-    const waiting = { signal: this.abort.signal, beforeWait: () => payload.heartbeat() };
+  private async handle(batch: GroupBatch, lastOffset: string): Promise<void> {
+    const waiting = { signal: this.abort.signal, beforeWait: () => batch.heartbeat() };
     await this.o.pipeline.process(batch.messages, waiting);
     for (const m of batch.messages) {
       const key = m.key?.toString();
       if (key !== undefined) this.partitionOf.set(key, batch.partition);
     }
-    payload.resolveOffset(lastOffset);
+    batch.resolveOffset(lastOffset);
     this.pending.set(batch.partition, (BigInt(lastOffset) + 1n).toString());
     if (this.now() - this.lastCheckpointMs >= this.o.checkpointIntervalMs) {
       await this.o.pipeline.checkpoint(waiting);
       await this.commitPending();
       this.lastCheckpointMs = this.now();
     }
-    await payload.heartbeat();
+    await batch.heartbeat();
   }
 }

@@ -1,6 +1,7 @@
-import { SCHEMAS, buildHeaders, type DeadLetterRecord } from '../../contracts/index.js';
+import type { DeadLetterRecord } from '../../contracts/index.js';
 import type { OutRecord } from '../../common/kafka/record-batcher.js';
 import { deadLetterPayload } from '../../common/kafka/dead-letter-payload.js';
+import { encodeRecord } from '../../common/kafka/record-codec.js';
 
 export const DEAD_LETTER_SOURCE = 'hub/maintenance';
 
@@ -34,14 +35,5 @@ export function deadLetter(refused: Refused, deadLetterTopic: string, atMs: numb
     ...kept,
     at: atMs,
   };
-  const key = deviceId ?? DEAD_LETTER_SOURCE;
-  return {
-    topic: deadLetterTopic,
-    key,
-    value: Buffer.from(JSON.stringify(value)),
-    headers: buildHeaders({
-      ...(deviceId === undefined ? {} : { deviceId }),
-      schema: SCHEMAS.deadLetter,
-    }),
-  };
+  return encodeRecord('deadLetter', value, { topics: { deadLetter: deadLetterTopic } });
 }

@@ -1,11 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config/index.js';
 import { kafkaTopicNames } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
 import type { ConsumerMonitor } from '../../common/kafka/consumer-monitor.js';
-import { producerSink } from '../../common/kafka/producer-sink.js';
+import type { KafkaPort, RecordProducer } from '../../common/kafka/port.js';
 import { ensureDatabase, DATA_RETENTION_POLICY } from '../influx/bootstrap.js';
 import { createInfluxClient, type InfluxConnection } from '../influx/client.js';
 import { STATE_RETENTION_POLICY } from '../influx/measurements.js';
@@ -25,9 +24,9 @@ export type { DeviceHealth, MaintenanceEvents } from './events.js';
 export interface MaintenanceDeps {
   /** The kafka, influx and maintenance sections are read. */
   config: Config;
-  kafka: Kafka;
+  kafka: KafkaPort;
   /** A connected producer (idempotent, acks=all) for alerts and dead letters; the caller owns it. */
-  producer: Producer;
+  producer: RecordProducer;
   logger: Logger;
   /** The device registry; a device's `machineType` attribute ("pump" or "motor") wins over inference. */
   registry?: { get(deviceId: string): { attributes: Readonly<Record<string, unknown>> } | undefined };
@@ -142,7 +141,7 @@ export function startMaintenance(deps: MaintenanceDeps): MaintenanceService {
     {
       series: writer(DATA_RETENTION_POLICY, m.retentionDays * DAY_MS),
       states: new InfluxStateStore(influx, database, writer(STATE_RETENTION_POLICY, Infinity)),
-      publish: (records) => producerSink(deps.producer).send(records),
+      publish: (records) => deps.producer.send(records),
     },
     {
       topics,

@@ -1,8 +1,10 @@
 import type { EventEmitter } from 'node:events';
 import type { IPoint } from 'influx';
-import { SCHEMAS, buildHeaders, type AlertRecord, type TelemetryRecord } from '../../contracts/index.js';
+import type { AlertRecord, TelemetryRecord } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
+import type { RecordContent } from '../../common/kafka/port.js';
 import type { OutRecord } from '../../common/kafka/record-batcher.js';
+import { decodeRecord, encodeRecord } from '../../common/kafka/record-codec.js';
 import type { BackoffOptions } from '../../common/retry.js';
 import { InfluxWriteError } from '../influx/errors.js';
 import type { WriteOutcome } from '../influx/writer.js';
@@ -15,7 +17,6 @@ import { deviceHealthOf, type MaintenanceEvents } from './events.js';
 import type { MaintenanceMetrics } from './metrics.js';
 import { alertPoint, healthPoint, telemetryPoint } from './points.js';
 import type { StateStore } from './state-store.js';
-import { decodeTelemetry, type RawMessage } from './telemetry-decoder.js';
 
 /** The outside world the pipeline needs: ports, so tests can hand it fakes. */
 export interface PipelinePorts {
@@ -48,15 +49,6 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function alertRecord(alert: AlertRecord, topic: string): OutRecord {
-  return {
-    topic,
-    key: alert.deviceId,
-    value: Buffer.from(JSON.stringify(alert)),
-    headers: buildHeaders({ deviceId: alert.deviceId, schema: SCHEMAS.alerts }),
-  };
-}
-
 /**
  * One batch of telemetry from decoding to stored: assess every reading, write raw and derived
  * points to InfluxDB, save the state of devices whose alert changed, then publish alerts and
@@ -70,17 +62,23 @@ export class MaintenancePipeline {
     private readonly o: PipelineOptions,
   ) {}
 
-  async process(messages: readonly RawMessage[], waiting: Waiting): Promise<void> {
+  async process(messages: readonly RecordContent[], waiting: Waiting): Promise<void> {
     const started = process.hrtime.bigint();
     const records: TelemetryRecord[] = [];
     const refused: OutRecord[] = [];
     for (const message of messages) {
-      const decoded = decodeTelemetry(message);
-      if (decoded.ok) records.push(decoded.record);
+      const decoded = decodeRecord('telemetry', message);
+      if (decoded.ok) records.push(decoded.value);
       else {
+        const { reason, deviceId } = decoded;
         refused.push(
           deadLetter(
-            { ...decoded, topic: this.o.topics.telemetry, value: message.value },
+            {
+              reason,
+              ...(deviceId === undefined ? {} : { deviceId }),
+              topic: this.o.topics.telemetry,
+              value: message.value,
+            },
             this.o.topics.deadLetter,
             this.o.now(),
           ),
@@ -111,7 +109,7 @@ export class MaintenancePipeline {
         const states = alertChanged.flatMap((id) => this.pool.state(id) ?? []);
         await this.retrying('save device state', () => this.ports.states.save(states), waiting);
       }
-      const out = [...alerts.map((a) => alertRecord(a, this.o.topics.alerts)), ...refused];
+      const out = [...alerts.map((a) => encodeRecord('alerts', a, { topics: this.o.topics })), ...refused];
       if (out.length > 0) await this.publish(out, waiting);
       for (const alert of alerts) {
         this.o.metrics.alerts.inc({ severity: alert.severity });

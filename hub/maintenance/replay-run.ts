@@ -1,13 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { IPoint } from 'influx';
-import type { Kafka } from 'kafkajs';
 import type { Config } from '../../config/index.js';
-import { kafkaTopicNames } from '../../contracts/index.js';
+import { MEASUREMENTS, kafkaTopicNames } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
+import { UNMONITORED } from '../../common/kafka/consumer-monitor.js';
+import type { KafkaPort } from '../../common/kafka/port.js';
 import { ensureDatabase, DATA_RETENTION_POLICY } from '../influx/bootstrap.js';
 import type { InfluxConnection } from '../influx/client.js';
-import { MEASUREMENTS, STATE_RETENTION_POLICY } from '../influx/measurements.js';
+import { STATE_RETENTION_POLICY } from '../influx/measurements.js';
 import { PointWriter } from '../influx/writer.js';
 import { DEFAULT_PARAMS } from './detector/params.js';
 import { profilesFromConfig } from './detector/profiles.js';
@@ -19,7 +20,7 @@ import { InfluxStateStore } from './state-store.js';
 
 export interface ReplayOptions {
   config: Config;
-  kafka: Kafka;
+  kafka: KafkaPort;
   influx: InfluxConnection;
   logger: Logger;
   fromMs: number;
@@ -48,38 +49,16 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
   const topic = kafkaTopicNames(config.kafka.topicPrefix).telemetry;
   await ensureDatabase(influx, { database, retentionDays: m.retentionDays });
 
-  const admin = kafka.admin();
-  await admin.connect();
   const groupId = `${config.kafka.topicPrefix}.maintenance-replay.${randomUUID()}`;
+  const pool = new DevicePool(profilesFromConfig(m), DEFAULT_PARAMS);
   try {
-    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
-    const starts = (await admin.fetchTopicOffsetsByTimestamp(topic, o.fromMs)).map((p) => {
-      const end = ends.get(p.partition) ?? 0n;
-      const offset = BigInt(p.offset) < 0n ? end : BigInt(p.offset);
-      return { partition: p.partition, offset: offset > end ? end : offset };
-    });
-    const remaining = new Map(
-      starts
-        .filter((s) => s.offset < (ends.get(s.partition) ?? 0n))
-        .map((s) => [s.partition, ends.get(s.partition) ?? 0n]),
-    );
-    const pool = new DevicePool(profilesFromConfig(m), DEFAULT_PARAMS);
+    const read = await consumeUntilEnd(o, groupId, topic, pool);
     const summary: ReplaySummary = {
       from: new Date(o.fromMs).toISOString(),
-      records: 0,
-      devices: 0,
-      partitions: remaining.size,
+      ...read,
+      devices: pool.size,
       statesWritten: 0,
     };
-    if (remaining.size > 0) {
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: starts.map((s) => ({ partition: s.partition, offset: s.offset.toString() })),
-      });
-      summary.records = await consumeUntil(o, groupId, topic, remaining, pool);
-    }
-    summary.devices = pool.size;
     if (o.writeState) {
       const store = new InfluxStateStore(influx, database, writerFor(o, STATE_RETENTION_POLICY, Infinity));
       const states = pool.takeDirty();
@@ -88,8 +67,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplaySummary> {
     }
     return summary;
   } finally {
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-    await admin.disconnect();
+    await kafka.deleteGroup(groupId).catch(() => undefined);
     logger.debug({ groupId }, 'replay group removed');
   }
 }
@@ -103,13 +81,13 @@ function writerFor(o: ReplayOptions, retentionPolicy: string, retentionMs: numbe
   });
 }
 
-async function consumeUntil(
+/** Reads every record from `fromMs` to where each partition ended at start, through `pool`. */
+async function consumeUntilEnd(
   o: ReplayOptions,
   groupId: string,
   topic: string,
-  remaining: Map<number, bigint>,
   pool: DevicePool,
-): Promise<number> {
+): Promise<{ records: number; partitions: number }> {
   const series = writerFor(o, DATA_RETENTION_POLICY, o.config.maintenance.retentionDays * 86_400_000);
   const pipeline = new MaintenancePipeline(
     pool,
@@ -131,35 +109,34 @@ async function consumeUntil(
       events: new EventEmitter<MaintenanceEvents>(),
     },
   );
-  const consumer = o.kafka.consumer({ groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false });
   let records = 0;
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
+  const partitions = new Set<number>();
   const signal = new AbortController().signal;
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async (payload) => {
-        const { batch } = payload;
-        const end = remaining.get(batch.partition);
-        if (end === undefined) return;
+  const following = await o.kafka.follow({
+    name: 'maintenance-replay',
+    group: groupId,
+    topics: [topic],
+    from: { timestamp: o.fromMs },
+    handler: {
+      eachBatch: async (batch) => {
+        const end = following.endOf(batch.topic, batch.partition) ?? 0n;
         const messages = batch.messages.filter((msg) => BigInt(msg.offset) < end);
-        await pipeline.process(messages, { signal, beforeWait: () => payload.heartbeat() });
+        if (messages.length === 0) return;
+        await pipeline.process(messages, { signal, beforeWait: () => batch.heartbeat() });
         records += messages.length;
-        const last = batch.messages[batch.messages.length - 1];
-        if (last !== undefined && BigInt(last.offset) + 1n >= end) {
-          remaining.delete(batch.partition);
-          if (remaining.size === 0) done();
-        }
+        partitions.add(batch.partition);
       },
-    });
-    await finished;
+    },
+    maxWaitMs: 250,
+    monitor: UNMONITORED,
+    logger: o.logger,
+  });
+  try {
+    await following.caughtUp;
   } finally {
-    await consumer.disconnect();
+    await following.stop();
   }
-  return records;
+  return { records, partitions: partitions.size };
 }
 
 function noWrites(): {

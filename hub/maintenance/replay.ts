@@ -1,7 +1,7 @@
 // tsx hub/maintenance/replay.ts --from <iso|ms> [--write-state]: rebuilds device_health from Kafka.
 import { hostname } from 'node:os';
 import { loadConfigOrExit } from '../../config/index.js';
-import { createKafka } from '../../common/kafka/client.js';
+import { openKafka } from '../../common/kafka/bootstrap.js';
 import { createLogger } from '../../common/logger.js';
 import { createInfluxClient } from '../influx/client.js';
 import { REPLAY_USAGE, parseReplayArgs } from './replay-args.js';
@@ -18,15 +18,7 @@ if ('error' in args) {
 }
 const config = loadConfigOrExit();
 const logger = createLogger('maintenance-replay', config.log.level);
-const kafka = createKafka(
-  {
-    clientId: config.kafka.clientId ?? `maintenance-replay-${hostname()}`,
-    brokers: config.kafka.brokers,
-    connectionTimeoutMs: config.kafka.connectionTimeoutMs,
-    requestTimeoutMs: config.kafka.requestTimeoutMs,
-  },
-  logger,
-);
+const kafka = openKafka(config.kafka, config.kafka.clientId ?? `maintenance-replay-${hostname()}`, logger);
 try {
   const summary = await runReplay({
     config,

@@ -1,5 +1,6 @@
 import type { InfluxDB, IPoint } from 'influx';
-import { MEASUREMENTS, STATE_RETENTION_POLICY } from '../influx/measurements.js';
+import { MEASUREMENTS } from '../../contracts/index.js';
+import { STATE_RETENTION_POLICY } from '../influx/measurements.js';
 import type { PointWriter, WriteOutcome } from '../influx/writer.js';
 import { DEVICE_STATE_VERSION, type DeviceState } from './detector/device-state.js';
 

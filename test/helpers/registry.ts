@@ -1,6 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { generateSecret, hashSecret } from '../../common/registry/secrets.js';
 import { RegistryWriter } from '../../common/registry/registry-writer.js';
+import { producerSink } from '../../common/kafka/producer-sink.js';
 
 /** Provisions devices straight into the registry topic, as any Kafka application may. */
 export async function registryWriter(
@@ -13,7 +14,7 @@ export async function registryWriter(
 }> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const writer = new RegistryWriter(producer, topic);
+  const writer = new RegistryWriter(producerSink(producer), topic);
   return {
     producer,
     async provision(deviceId) {

@@ -13,6 +13,7 @@ import { execFileAsync } from '../../helpers/processes.js';
 import { registryWriter } from '../../helpers/registry.js';
 import { generateSecret, hashSecretWithScrypt } from '../../../common/registry/secrets.js';
 import { RegistryWriter } from '../../../common/registry/registry-writer.js';
+import { producerSink } from '../../../common/kafka/producer-sink.js';
 import { waitFor } from '../../helpers/wait.js';
 
 /** The CONNACK return code an mqtt.js connection attempt gets (0 = accepted). */
@@ -57,7 +58,7 @@ describe('gateway with DEVICE_AUTH=registry', () => {
       secrets.set(id, await registry.provision(id));
     // A record written before the hub switched to SHA-256.
     const legacySecret = generateSecret();
-    await new RegistryWriter(registry.producer, ctx.topics.devices).put({
+    await new RegistryWriter(producerSink(registry.producer), ctx.topics.devices).put({
       deviceId: 'auth-legacy',
       secretHash: await hashSecretWithScrypt(legacySecret),
       createdAt: Date.now(),

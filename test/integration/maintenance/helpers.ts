@@ -5,6 +5,8 @@ import { Registry } from 'prom-client';
 import { configSchema, type Config } from '../../../config/index.js';
 import { SCHEMAS, buildHeaders, type TelemetryRecord } from '../../../contracts/index.js';
 import { generateFleet, simulateDevice, type DeviceSpec } from '../../../device-sim/index.js';
+import { kafkajsPort } from '../../../common/kafka/kafkajs-port.js';
+import { producerSink } from '../../../common/kafka/producer-sink.js';
 import { startMaintenance, type MaintenanceService } from '../../../hub/maintenance/index.js';
 import { KAFKA_BROKERS } from '../../helpers/env.js';
 import type { TestDatabase } from '../../helpers/influx.js';
@@ -41,8 +43,8 @@ export async function runMaintenance(
   const metrics = new Registry();
   const service = startMaintenance({
     config,
-    kafka,
-    producer,
+    kafka: kafkajsPort(kafka),
+    producer: producerSink(producer),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     metricsRegistry: metrics,
     backoff: { initialMs: 100, maxMs: 1_000 },

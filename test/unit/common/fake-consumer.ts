@@ -89,14 +89,23 @@ export class FakeConsumer {
   }
 }
 
-/** A kafkajs client whose topics are empty (one partition each) and whose consumers are fakes. */
-export function fakeKafka(): { kafka: Kafka; consumers: FakeConsumer[] } {
+export interface FakeTopics {
+  /** Each topic's one partition: where it starts and ends. */
+  low?: string;
+  high?: string;
+  /** The offset `fetchTopicOffsetsByTimestamp` finds, -1 for none. */
+  atTimestamp?: string;
+}
+
+/** A kafkajs client whose topics have one partition each (empty by default) and whose consumers are fakes. */
+export function fakeKafka(topics: FakeTopics = {}): { kafka: Kafka; consumers: FakeConsumer[] } {
+  const { low = '0', high = '0', atTimestamp = '-1' } = topics;
   const consumers: FakeConsumer[] = [];
   const admin = {
     connect: () => Promise.resolve(),
     disconnect: () => Promise.resolve(),
-    fetchTopicOffsets: () => Promise.resolve([{ partition: 0, offset: '0', high: '0', low: '0' }]),
-    fetchTopicOffsetsByTimestamp: () => Promise.resolve([{ partition: 0, offset: '-1' }]),
+    fetchTopicOffsets: () => Promise.resolve([{ partition: 0, offset: low, high, low }]),
+    fetchTopicOffsetsByTimestamp: () => Promise.resolve([{ partition: 0, offset: atTimestamp }]),
   };
   const kafka = {
     admin: () => admin,

@@ -1,15 +1,18 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CommandRecord, CommandStatusRecord } from '../../../../contracts/index.js';
+import {
+  issueCommandRequestSchema,
+  type CommandRecord,
+  type CommandStatusRecord,
+} from '../../../../contracts/index.js';
 import { createLogger } from '../../../../common/logger.js';
 import { CommandService } from '../../../../hub/commands/command-service.js';
 import { CommandTracker } from '../../../../hub/commands/command-tracker.js';
-import { issueRequestSchema } from '../../../../hub/commands/requests.js';
 import { T0 } from './fixtures.js';
 
 describe('CommandService', () => {
   const limits = { defaultTtlMs: 60_000, maxTtlMs: 3_600_000, maxParamsBytes: 8192 };
   const request = (fields: Record<string, unknown>) =>
-    issueRequestSchema(limits).parse({ deviceId: 'pump-1', name: 'reboot', ...fields });
+    issueCommandRequestSchema(limits).parse({ deviceId: 'pump-1', name: 'reboot', ...fields });
   let writes: (CommandRecord | CommandStatusRecord)[];
   let failCommandWrite: boolean;
   let tracker: CommandTracker;

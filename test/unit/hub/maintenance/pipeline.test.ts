@@ -14,7 +14,7 @@ import { DevicePool } from '../../../../hub/maintenance/device-pool.js';
 import type { MaintenanceEvents } from '../../../../hub/maintenance/events.js';
 import { MaintenanceMetrics } from '../../../../hub/maintenance/metrics.js';
 import { MaintenancePipeline } from '../../../../hub/maintenance/pipeline.js';
-import type { RawMessage } from '../../../../hub/maintenance/telemetry-decoder.js';
+import type { RecordContent } from '../../../../common/kafka/port.js';
 import { HOUR, MINUTE, T0, gaussian } from './detector/series.js';
 
 const topics = kafkaTopicNames('iot');
@@ -45,7 +45,7 @@ function stepMotor(): TelemetryRecord[] {
   return out;
 }
 
-const asMessage = (r: TelemetryRecord): RawMessage => ({
+const asMessage = (r: TelemetryRecord): RecordContent => ({
   key: Buffer.from(r.deviceId),
   value: Buffer.from(JSON.stringify(r)),
   headers: { schema: 'telemetry/1' },

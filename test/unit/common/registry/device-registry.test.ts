@@ -1,10 +1,11 @@
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { SCHEMAS, buildHeaders, type DeviceRegistryRecord } from '../../../contracts/index.js';
-import { KafkaConsumerMonitor } from '../../../common/kafka/consumer-monitor.js';
-import { DeviceRegistryView } from '../../../common/registry/device-registry.js';
-import { fakeKafka } from './fake-consumer.js';
+import { SCHEMAS, buildHeaders, type DeviceRegistryRecord } from '../../../../contracts/index.js';
+import { KafkaConsumerMonitor } from '../../../../common/kafka/consumer-monitor.js';
+import { DeviceRegistryView } from '../../../../common/registry/device-registry.js';
+import { kafkajsPort } from '../../../../common/kafka/kafkajs-port.js';
+import { fakeKafka, type FakeConsumer } from '../fake-consumer.js';
 
 const TOPIC = 'iot.devices';
 const HASH = `sha256$${Buffer.alloc(16, 1).toString('base64')}$${Buffer.alloc(32, 2).toString('base64')}`;
@@ -20,20 +21,30 @@ async function skipped(registry: Registry): Promise<Record<string, number>> {
   return Object.fromEntries((metric?.values ?? []).map((v) => [String(v.labels.reason), v.value]));
 }
 
+/** A view over an empty registry topic, its metrics, and the fake consumer that feeds it. */
+async function startedView(): Promise<{
+  view: DeviceRegistryView;
+  registry: Registry;
+  consumer: FakeConsumer;
+}> {
+  const { kafka, consumers } = fakeKafka();
+  const registry = new Registry();
+  const view = new DeviceRegistryView(
+    kafkajsPort(kafka),
+    TOPIC,
+    'g',
+    pino({ level: 'silent' }),
+    new KafkaConsumerMonitor('hub', registry),
+  );
+  await view.start();
+  const consumer = consumers[0];
+  if (consumer === undefined) throw new Error('no consumer');
+  return { view, registry, consumer };
+}
+
 describe('DeviceRegistryView', () => {
   it('counts the records it cannot use by reason and keeps serving the good ones', async () => {
-    const { kafka, consumers } = fakeKafka();
-    const registry = new Registry();
-    const view = new DeviceRegistryView(
-      kafka,
-      TOPIC,
-      'g',
-      pino({ level: 'silent' }),
-      new KafkaConsumerMonitor('hub', registry),
-    );
-    await view.start();
-    const consumer = consumers[0];
-    if (consumer === undefined) throw new Error('no consumer');
+    const { view, registry, consumer } = await startedView();
     const headers = buildHeaders({ deviceId: 'dev-1', schema: SCHEMAS.devices });
     const good = JSON.stringify(record('dev-1'));
 
@@ -59,21 +70,10 @@ describe('DeviceRegistryView', () => {
   });
 
   it('survives a change listener that throws', async () => {
-    const { kafka, consumers } = fakeKafka();
-    const registry = new Registry();
-    const view = new DeviceRegistryView(
-      kafka,
-      TOPIC,
-      'g',
-      pino({ level: 'silent' }),
-      new KafkaConsumerMonitor('hub', registry),
-    );
-    await view.start();
+    const { view, registry, consumer } = await startedView();
     view.on('change', (deviceId) => {
       if (deviceId === 'dev-1') throw new Error('listener bug');
     });
-    const consumer = consumers[0];
-    if (consumer === undefined) throw new Error('no consumer');
     const headers = buildHeaders({ deviceId: 'dev-1', schema: SCHEMAS.devices });
     await consumer.deliver(TOPIC, 0, '0', JSON.stringify(record('dev-1')), { key: 'dev-1', headers });
     await consumer.deliver(TOPIC, 0, '1', JSON.stringify(record('dev-2')), { key: 'dev-2', headers });

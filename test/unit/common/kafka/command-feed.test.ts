@@ -1,10 +1,11 @@
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { SCHEMAS, buildHeaders, kafkaTopicNames, type CommandRecord } from '../../../contracts/index.js';
-import { CommandFeed } from '../../../common/kafka/command-feed.js';
-import { KafkaConsumerMonitor } from '../../../common/kafka/consumer-monitor.js';
-import { fakeKafka } from './fake-consumer.js';
+import { SCHEMAS, buildHeaders, kafkaTopicNames, type CommandRecord } from '../../../../contracts/index.js';
+import { CommandFeed } from '../../../../common/kafka/command-feed.js';
+import { KafkaConsumerMonitor } from '../../../../common/kafka/consumer-monitor.js';
+import { kafkajsPort } from '../../../../common/kafka/kafkajs-port.js';
+import { fakeKafka } from '../fake-consumer.js';
 
 const topics = kafkaTopicNames('iot');
 
@@ -34,7 +35,7 @@ describe('CommandFeed', () => {
     const { kafka, consumers } = fakeKafka();
     const registry = new Registry();
     const feed = new CommandFeed(
-      kafka,
+      kafkajsPort(kafka),
       topics,
       'g',
       pino({ level: 'silent' }),
@@ -72,7 +73,8 @@ describe('CommandFeed', () => {
     expect(await skipped(registry)).toEqual({
       'iot.commands schema_mismatch': 1,
       'iot.commands invalid_json': 1,
-      'iot.commands invalid_payload': 2,
+      'iot.commands no_value': 1,
+      'iot.commands invalid_payload': 1,
       'iot.commands handler_error': 1,
       'iot.command-status invalid_payload': 1,
     });

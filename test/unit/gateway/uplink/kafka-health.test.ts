@@ -1,0 +1,34 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { GatewayMetrics } from '../../../../gateway/metrics.js';
+import { KafkaHealth } from '../../../../gateway/uplink/kafka-health.js';
+
+const record = { topic: 'iot.telemetry', key: 'dev-1', value: Buffer.from('{}'), headers: {} };
+
+describe('KafkaHealth', () => {
+  it('is failing after a failed send and connected again after one goes through', () => {
+    const metrics = new GatewayMetrics('gw-test');
+    const health = new KafkaHealth(true, metrics, metrics.kafkaConsumers, pino({ level: 'silent' }));
+    const observer = health.observer();
+    expect(health.health()).toEqual({ healthy: true, kafka: { state: 'connected', consumers: {} } });
+
+    observer.onBatchFailed?.(new Error('broker gone'), 1, 100);
+    observer.onBatchFailed?.(new Error('still gone'), 2, 200);
+    expect(health.health()).toEqual({
+      healthy: false,
+      kafka: { state: 'failing', lastError: 'still gone', consumers: {} },
+    });
+
+    observer.onBatchSent?.([record], 0.01);
+    expect(health.health()).toMatchObject({ healthy: true, kafka: { state: 'connected' } });
+    health.connection(false);
+    expect(health.health()).toMatchObject({ healthy: false, kafka: { state: 'disconnected' } });
+  });
+
+  it('is unhealthy while a Kafka consumer is down', () => {
+    const metrics = new GatewayMetrics('gw-test');
+    const health = new KafkaHealth(true, metrics, metrics.kafkaConsumers, pino({ level: 'silent' }));
+    metrics.kafkaConsumers.changed('registry', { state: 'restarting', restarts: 1, lastError: 'crash' });
+    expect(health.health()).toMatchObject({ healthy: false, kafka: { state: 'connected' } });
+  });
+});
