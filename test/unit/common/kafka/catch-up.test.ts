@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CatchUp } from '../../../common/kafka/catch-up.js';
+import { CatchUp } from '../../../../common/kafka/catch-up.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,8 +1,8 @@
 import type { Producer, ProducerBatch, ProducerRecord } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { withRecordLimits } from '../../../common/kafka/checked-producer.js';
-import type { RecordMisfit } from '../../../common/kafka/record-limits.js';
-import { recordLimits } from '../../../common/kafka/record-limits.js';
+import { withRecordLimits } from '../../../../common/kafka/checked-producer.js';
+import type { RecordMisfit } from '../../../../common/kafka/record-limits.js';
+import { recordLimits } from '../../../../common/kafka/record-limits.js';
 
 function fakeProducer(): { producer: Producer; sent: (ProducerRecord | ProducerBatch)[] } {
   const sent: (ProducerRecord | ProducerBatch)[] = [];

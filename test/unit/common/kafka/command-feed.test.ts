@@ -5,7 +5,7 @@ import { SCHEMAS, buildHeaders, kafkaTopicNames, type CommandRecord } from '../.
 import { CommandFeed } from '../../../../common/kafka/command-feed.js';
 import { KafkaConsumerMonitor } from '../../../../common/kafka/consumer-monitor.js';
 import { kafkajsPort } from '../../../../common/kafka/kafkajs-port.js';
-import { fakeKafka } from '../fake-consumer.js';
+import { fakeKafka } from './fake-consumer.js';
 
 const topics = kafkaTopicNames('iot');
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UNMONITORED } from '../../../../common/kafka/consumer-monitor.js';
 import { kafkajsPort } from '../../../../common/kafka/kafkajs-port.js';
 import type { ConsumedRecord, FollowOptions } from '../../../../common/kafka/port.js';
-import { fakeKafka } from '../fake-consumer.js';
+import { fakeKafka } from './fake-consumer.js';
 
 /** One partition holding offsets 0..9, whose offset 6 is the first at the timestamp. */
 const tenRecords = () => fakeKafka({ high: '10', atTimestamp: '6' });

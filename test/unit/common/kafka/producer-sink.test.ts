@@ -1,8 +1,8 @@
 import kafkajs, { type Producer, type ProducerBatch } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { producerSink } from '../../../common/kafka/producer-sink.js';
-import type { OutRecord } from '../../../common/kafka/record-batcher.js';
-import { RenewableProducer } from '../../../common/kafka/renewable-producer.js';
+import { producerSink } from '../../../../common/kafka/producer-sink.js';
+import type { OutRecord } from '../../../../common/kafka/record-batcher.js';
+import { RenewableProducer } from '../../../../common/kafka/renewable-producer.js';
 
 const { KafkaJSConnectionError, KafkaJSProtocolError } = kafkajs;
 

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import type { OutRecord } from '../../../common/kafka/record-batcher.js';
+import type { OutRecord } from '../../../../common/kafka/record-batcher.js';
 import {
   KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
   RECORD_BATCH_OVERHEAD,
@@ -11,7 +11,7 @@ import {
   readRecordLimits,
   recordLimits,
   recordMisfit,
-} from '../../../common/kafka/record-limits.js';
+} from '../../../../common/kafka/record-limits.js';
 
 const headers = { 'content-type': 'application/json', schema: 'telemetry/1', 'device-id': 'dev-1' };
 

@@ -2,12 +2,12 @@ import type { Consumer } from 'kafkajs';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KafkaConsumerMonitor } from '../../../common/kafka/consumer-monitor.js';
+import { KafkaConsumerMonitor } from '../../../../common/kafka/consumer-monitor.js';
 import {
   SupervisedConsumer,
   type ConsumeWith,
   type SupervisedConsumerOptions,
-} from '../../../common/kafka/supervised-consumer.js';
+} from '../../../../common/kafka/supervised-consumer.js';
 import { FakeConsumer } from './fake-consumer.js';
 
 function setUp(consume: ConsumeWith, options: Partial<SupervisedConsumerOptions> = {}) {

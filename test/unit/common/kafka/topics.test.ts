@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planTopics } from '../../../common/kafka/topics.js';
+import { planTopics } from '../../../../common/kafka/topics.js';
 
 describe('planTopics', () => {
   const plan = planTopics({

@@ -5,7 +5,7 @@ import { SCHEMAS, buildHeaders, type DeviceRegistryRecord } from '../../../../co
 import { KafkaConsumerMonitor } from '../../../../common/kafka/consumer-monitor.js';
 import { DeviceRegistryView } from '../../../../common/registry/device-registry.js';
 import { kafkajsPort } from '../../../../common/kafka/kafkajs-port.js';
-import { fakeKafka, type FakeConsumer } from '../fake-consumer.js';
+import { fakeKafka, type FakeConsumer } from '../kafka/fake-consumer.js';
 
 const TOPIC = 'iot.devices';
 const HASH = `sha256$${Buffer.alloc(16, 1).toString('base64')}$${Buffer.alloc(32, 2).toString('base64')}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceRegistryRecordSchema, SECRET_HASH_PATTERN } from '../../../contracts/index.js';
+import { deviceRegistryRecordSchema, SECRET_HASH_PATTERN } from '../../../../contracts/index.js';
 import {
   generateSecret,
   hashSecret,
@@ -7,7 +7,7 @@ import {
   LEGACY_SCRYPT,
   parseSecretHash,
   verifySecret,
-} from '../../../common/registry/secrets.js';
+} from '../../../../common/registry/secrets.js';
 
 const SMALL_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
 const b64 = (bytes: number, fill = 7) => Buffer.alloc(bytes, fill).toString('base64');

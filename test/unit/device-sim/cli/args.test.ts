@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseCli, type CliRun } from '../../../device-sim/cli/args.js';
-import { FLAGS } from '../../../device-sim/cli/flags.js';
-import { helpText } from '../../../device-sim/cli/help.js';
+import { parseCli, type CliRun } from '../../../../device-sim/cli/args.js';
+import { FLAGS } from '../../../../device-sim/cli/flags.js';
+import { helpText } from '../../../../device-sim/cli/help.js';
 
 function run(argv: string[]): CliRun {
   const parsed = parseCli(argv);

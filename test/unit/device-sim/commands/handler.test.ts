@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { commandResultPayloadSchema } from '../../../contracts/index.js';
+import { commandResultPayloadSchema } from '../../../../contracts/index.js';
 import {
   handleCommand,
   type CommandContext,
   type CommandOutcome,
-} from '../../../device-sim/commands/handler.js';
-import { RecentIds } from '../../../device-sim/commands/recent-ids.js';
+} from '../../../../device-sim/commands/handler.js';
+import { RecentIds } from '../../../../device-sim/commands/recent-ids.js';
 
 const NOW = Date.UTC(2025, 5, 1, 12);
 let counter = 0;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DUTY_GRID_MS, dutyRunning, runClockOf } from '../../../device-sim/model/duty.js';
-import { localMs, weekday } from '../../../device-sim/model/local-time.js';
-import { processRunning } from '../../../device-sim/model/machine.js';
-import { METRICS } from '../../../contracts/index.js';
-import type { DeviceSpec, DutyKind } from '../../../device-sim/model/types.js';
-import { ambientAt } from '../../../device-sim/model/weather.js';
-import { DAY, HOUR, START_MS, effectsFleet, metric, trace } from './helpers.js';
+import { DUTY_GRID_MS, dutyRunning, runClockOf } from '../../../../device-sim/model/duty.js';
+import { localMs, weekday } from '../../../../device-sim/model/local-time.js';
+import { processRunning } from '../../../../device-sim/model/machine.js';
+import { METRICS } from '../../../../contracts/index.js';
+import type { DeviceSpec, DutyKind } from '../../../../device-sim/model/types.js';
+import { ambientAt } from '../../../../device-sim/model/weather.js';
+import { DAY, HOUR, START_MS, effectsFleet, metric, trace } from '../helpers.js';
 
 const MINUTE = 60_000;
 const specs = effectsFleet(['duty', 'weather'], { devices: 120, faults: 0 });

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Reading } from '../../../contracts/index.js';
-import { exponentialShare, kneeShare, stepDriftShare } from '../../../device-sim/model/fault-shapes.js';
-import { METRICS } from '../../../contracts/index.js';
+import type { Reading } from '../../../../contracts/index.js';
+import { exponentialShare, kneeShare, stepDriftShare } from '../../../../device-sim/model/fault-shapes.js';
+import { METRICS } from '../../../../contracts/index.js';
 import {
   EXTENDED_FAILURE_MODES_BY_MACHINE,
   type DeviceSpec,
   type FailureMode,
   type FaultSpec,
-} from '../../../device-sim/model/types.js';
-import { DAY, effectsFleet, metric, trace } from './helpers.js';
+} from '../../../../device-sim/model/types.js';
+import { DAY, effectsFleet, metric, trace } from '../helpers.js';
 
 const MINUTE = 60_000;
 const specs = effectsFleet(['faults-extended'], { devices: 120, faults: 1, horizonMs: 8 * DAY });

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { eventPayloadSchema, telemetryPayloadSchema } from '../../../contracts/index.js';
-import { ambientC } from '../../../device-sim/model/environment.js';
-import { METRICS } from '../../../contracts/index.js';
-import { SPIKE_PROFILE } from '../../../device-sim/model/operating.js';
-import { initialState, stepDevice, withCalibration, withLoadLimit } from '../../../device-sim/model/step.js';
-import type { DeviceSpec } from '../../../device-sim/model/types.js';
-import { DAY, HOUR, START_MS, between, findDevice, fleet, mean, metric, trace } from './helpers.js';
+import { eventPayloadSchema, telemetryPayloadSchema } from '../../../../contracts/index.js';
+import { ambientC } from '../../../../device-sim/model/environment.js';
+import { METRICS } from '../../../../contracts/index.js';
+import { SPIKE_PROFILE } from '../../../../device-sim/model/operating.js';
+import {
+  initialState,
+  stepDevice,
+  withCalibration,
+  withLoadLimit,
+} from '../../../../device-sim/model/step.js';
+import type { DeviceSpec } from '../../../../device-sim/model/types.js';
+import { DAY, HOUR, START_MS, between, findDevice, fleet, mean, metric, trace } from '../helpers.js';
 
 const MINUTE = 60_000;
 const specs = fleet({ devices: 60, faults: 0.5 });

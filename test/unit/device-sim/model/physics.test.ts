@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { NO_SYMPTOMS } from '../../../device-sim/model/degradation.js';
-import { processRunning, temperatureTarget } from '../../../device-sim/model/machine.js';
-import { METRICS } from '../../../contracts/index.js';
-import { currentShare, slipAt } from '../../../device-sim/model/motor-physics.js';
-import { headBar, shaftPowerShare } from '../../../device-sim/model/pump-curve.js';
-import { initialState, stepDevice } from '../../../device-sim/model/step.js';
-import type { DeviceSpec, ModelState } from '../../../device-sim/model/types.js';
-import { ambientAt } from '../../../device-sim/model/weather.js';
-import { DAY, HOUR, START_MS, effectsFleet, metric, trace } from './helpers.js';
+import { NO_SYMPTOMS } from '../../../../device-sim/model/degradation.js';
+import { processRunning, temperatureTarget } from '../../../../device-sim/model/machine.js';
+import { METRICS } from '../../../../contracts/index.js';
+import { currentShare, slipAt } from '../../../../device-sim/model/motor-physics.js';
+import { headBar, shaftPowerShare } from '../../../../device-sim/model/pump-curve.js';
+import { initialState, stepDevice } from '../../../../device-sim/model/step.js';
+import type { DeviceSpec, ModelState } from '../../../../device-sim/model/types.js';
+import { ambientAt } from '../../../../device-sim/model/weather.js';
+import { DAY, HOUR, START_MS, effectsFleet, metric, trace } from '../helpers.js';
 
 const MINUTE = 60_000;
 const specs = effectsFleet(['pump-curves', 'motor-physics'], { devices: 40, faults: 0 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Reading } from '../../../contracts/index.js';
-import { METRICS } from '../../../contracts/index.js';
-import { simulateDevice } from '../../../device-sim/model/simulate.js';
-import { initialState, stepDevice } from '../../../device-sim/model/step.js';
-import type { DeviceSpec, ModelState } from '../../../device-sim/model/types.js';
-import { DAY, HOUR, START_MS, effectsFleet, metric } from './helpers.js';
+import type { Reading } from '../../../../contracts/index.js';
+import { METRICS } from '../../../../contracts/index.js';
+import { simulateDevice } from '../../../../device-sim/model/simulate.js';
+import { initialState, stepDevice } from '../../../../device-sim/model/step.js';
+import type { DeviceSpec, ModelState } from '../../../../device-sim/model/types.js';
+import { DAY, HOUR, START_MS, effectsFleet, metric } from '../helpers.js';
 
 const MINUTE = 60_000;
 

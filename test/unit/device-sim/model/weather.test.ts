@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS } from '../../../contracts/index.js';
-import { initialState, stepDevice, withLoadLimit } from '../../../device-sim/model/step.js';
-import type { DeviceSpec, SiteClimate } from '../../../device-sim/model/types.js';
+import { METRICS } from '../../../../contracts/index.js';
+import { initialState, stepDevice, withLoadLimit } from '../../../../device-sim/model/step.js';
+import type { DeviceSpec, SiteClimate } from '../../../../device-sim/model/types.js';
 import {
   WEATHER,
   ambientAt,
@@ -9,8 +9,8 @@ import {
   frontOffsetC,
   outdoorC,
   swingScale,
-} from '../../../device-sim/model/weather.js';
-import { DAY, HOUR, START_MS, effectsFleet, metric } from './helpers.js';
+} from '../../../../device-sim/model/weather.js';
+import { DAY, HOUR, START_MS, effectsFleet, metric } from '../helpers.js';
 
 const MINUTE = 60_000;
 const specs = effectsFleet(['weather'], { devices: 80, faults: 0 });

@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatStatus } from '../../../device-sim/cli/status-line.js';
-import { LatencyHistogram } from '../../../device-sim/runtime/latency-histogram.js';
-import { applyReconnectBackoff } from '../../../device-sim/runtime/reconnect-backoff.js';
-import { StatsCollector } from '../../../device-sim/runtime/stats.js';
-import { TimerHeap } from '../../../device-sim/runtime/timer-heap.js';
-import { createSimClock } from '../../../device-sim/sim-clock.js';
+import { formatStatus } from '../../../../device-sim/cli/status-line.js';
+import { LatencyHistogram } from '../../../../device-sim/runtime/latency-histogram.js';
+import { applyReconnectBackoff } from '../../../../device-sim/runtime/reconnect-backoff.js';
+import { StatsCollector } from '../../../../device-sim/runtime/stats.js';
+import { TimerHeap } from '../../../../device-sim/runtime/timer-heap.js';
+import { createSimClock } from '../../../../device-sim/sim-clock.js';
 
 describe('TimerHeap', () => {
   it('pops due keys in time order', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBuckets } from '../../../gateway/auth/token-buckets.js';
+import { TokenBuckets } from '../../../../gateway/auth/token-buckets.js';
 
 describe('TokenBuckets', () => {
   it('allows a burst of `capacity`, then refills at the given rate', () => {

@@ -6,8 +6,8 @@ import {
   GuardedConnection,
   PacketLengthTracker,
   PacketTooLargeError,
-} from '../../../gateway/broker/packet-size-guard.js';
-import { encodeRemainingLength } from '../../helpers/raw-mqtt.js';
+} from '../../../../gateway/broker/packet-size-guard.js';
+import { encodeRemainingLength } from '../../../helpers/raw-mqtt.js';
 
 function encodeLength(n: number): number[] {
   return [...encodeRemainingLength(n)];
