@@ -2,6 +2,7 @@ import { Partitioners, type Kafka } from 'kafkajs';
 import { kafkaTopicNames, type TopicKind } from '../../contracts/index.js';
 import type { Config } from '../../config/index.js';
 import type { Logger } from '../logger.js';
+import { withAdmin } from './admin.js';
 import { withRecordLimits } from './checked-producer.js';
 import { createKafka } from './client.js';
 import { kafkajsPort } from './kafkajs-port.js';
@@ -56,19 +57,6 @@ function client(config: Config['kafka'], clientId: string, logger: Logger): Kafk
 /** The port alone, for tools that only read (replay). */
 export function openKafka(config: Config['kafka'], clientId: string, logger: Logger): KafkaPort {
   return kafkajsPort(client(config, clientId, logger));
-}
-
-async function withAdmin<T>(
-  kafka: Kafka,
-  step: (admin: ReturnType<Kafka['admin']>) => Promise<T>,
-): Promise<T> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await step(admin);
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 function connectionTracking(producer: RenewableProducer): Pick<KafkaProducer, 'connected' | 'onConnection'> {

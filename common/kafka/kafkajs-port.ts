@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { withAdmin } from './admin.js';
 import { CatchUp, type PartitionEnd } from './catch-up.js';
 import type {
   FollowFrom,
@@ -9,7 +10,7 @@ import type {
   KafkaPort,
 } from './port.js';
 import { retryKafkaStartup } from './startup-retry.js';
-import { SupervisedConsumer, type ConsumeWith } from './supervised-consumer.js';
+import { SupervisedConsumer, type ConsumeWith, type PartitionBounds } from './supervised-consumer.js';
 
 interface Positions {
   /** Where reading starts, when it is positioned rather than left to the group's policy. */
@@ -21,9 +22,7 @@ interface Positions {
 async function positionsOf(kafka: Kafka, topics: readonly string[], from: FollowFrom): Promise<Positions> {
   const positions: Positions = { seeks: [], ends: [] };
   if (from === 'now') return positions;
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return withAdmin(kafka, async (admin) => {
     for (const topic of topics) {
       const highs = await admin.fetchTopicOffsets(topic);
       if (from === 'beginning') {
@@ -41,9 +40,13 @@ async function positionsOf(kafka: Kafka, topics: readonly string[], from: Follow
       }
     }
     return positions;
-  } finally {
-    await admin.disconnect();
-  }
+  });
+}
+
+function partitionBounds(kafka: Kafka, topic: string): Promise<PartitionBounds[]> {
+  return withAdmin(kafka, async (admin) =>
+    (await admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({ partition, low, high })),
+  );
 }
 
 function consumeWith(options: FollowOptions, catchUp: CatchUp): ConsumeWith {
@@ -92,6 +95,7 @@ async function follow(kafka: Kafka, options: FollowOptions): Promise<Following> 
     config: { groupId: options.group, maxWaitTimeInMs: options.maxWaitMs },
     subscription: { topics: [...options.topics], fromBeginning: options.from === 'beginning' },
     run: { autoCommit: false },
+    partitionBounds: (topic) => partitionBounds(kafka, topic),
     consume: consumeWith(options, catchUp),
     monitor: options.monitor,
     logger: options.logger,
@@ -162,14 +166,6 @@ export function kafkajsPort(kafka: Kafka): KafkaPort {
   return {
     follow: (options) => follow(kafka, options),
     groupReader: (options) => groupReader(kafka, options),
-    deleteGroup: async (group) => {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        await admin.deleteGroups([group]);
-      } finally {
-        await admin.disconnect();
-      }
-    },
+    deleteGroup: (group) => withAdmin(kafka, (admin) => admin.deleteGroups([group]).then(() => undefined)),
   };
 }

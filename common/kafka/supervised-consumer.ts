@@ -32,6 +32,13 @@ export type ConsumeWith =
    */
   | { eachBatch: (payload: EachBatchPayload) => Promise<void> };
 
+export interface PartitionBounds {
+  partition: number;
+  /** Offset of the oldest record kept, and the offset the next record will get. */
+  low: string;
+  high: string;
+}
+
 export interface SupervisedConsumerOptions {
   /** Names the consumer in logs, metrics and health, such as "registry". */
   name: string;
@@ -45,6 +52,8 @@ export interface SupervisedConsumerOptions {
   prepare?: (consumer: Consumer) => void;
   /** Delays between restart attempts; the count resets once a record is handled again. */
   backoff?: BackoffOptions;
+  /** Where each partition of a topic starts and ends now; asked before a restart resumes reading. */
+  partitionBounds?: (topic: string) => Promise<readonly PartitionBounds[]>;
   monitor: ConsumerMonitor;
   logger: Logger;
 }
@@ -173,6 +182,7 @@ export class SupervisedConsumer {
       const delayMs = backoffDelay(this.failures++, backoff);
       try {
         await sleep(delayMs, this.abort.signal);
+        await this.keepPositionsInLog();
         await this.runOnce();
       } catch (error) {
         if (this.stopping) return;
@@ -191,6 +201,32 @@ export class SupervisedConsumer {
       this.setState('running');
       this.o.logger.info({ consumer: this.o.name, restarts: this.restarts }, 'Kafka consumer restarted');
       return;
+    }
+  }
+
+  /**
+   * A remembered position outside its partition's log (the topic was deleted and created again
+   * while the consumer was down, or retention passed it) would be reset by kafkajs to the log's end
+   * for a reader that starts from now, skipping what was written meanwhile: it restarts at the
+   * oldest record kept instead. Reading a record twice is harmless to every reader; missing one is not.
+   */
+  private async keepPositionsInLog(): Promise<void> {
+    const bounds = this.o.partitionBounds;
+    if (bounds === undefined || this.positions.size === 0) return;
+    const topics = new Set([...this.positions.values()].map((p) => p.topic));
+    for (const topic of topics) {
+      for (const { partition, low, high } of await bounds(topic)) {
+        const key = `${topic}:${partition}`;
+        const at = this.positions.get(key);
+        if (at === undefined) continue;
+        const offset = BigInt(at.offset);
+        if (offset >= BigInt(low) && offset <= BigInt(high)) continue;
+        this.o.logger.warn(
+          { consumer: this.o.name, topic, partition, offset: at.offset, low, high },
+          'Kafka consumer position is outside the log; resuming at its oldest record',
+        );
+        this.positions.set(key, { topic, partition, offset: low });
+      }
     }
   }
 

@@ -134,6 +134,36 @@ describe('SupervisedConsumer', () => {
     expect(await metric(registry, 'test_kafka_consumer_up', { consumer: 'registry' })).toBe(1);
   });
 
+  it('resumes a position that its partition no longer holds at the oldest record kept', async () => {
+    const { supervised, latest } = setUp(
+      { eachRecord: () => undefined },
+      {
+        // The topic was deleted and created again: partition 0 now holds 2 records, partition 1 none
+        // yet, and on partition 2 retention has passed the remembered position.
+        partitionBounds: () =>
+          Promise.resolve([
+            { partition: 0, low: '0', high: '2' },
+            { partition: 1, low: '0', high: '0' },
+            { partition: 2, low: '50', high: '60' },
+            { partition: 3, low: '0', high: '30' },
+          ]),
+      },
+    );
+    await supervised.start();
+    await latest().deliver('t', 0, '7');
+    await latest().deliver('t', 1, '3');
+    await latest().deliver('t', 2, '20');
+    await latest().deliver('t', 3, '9');
+    latest().crash(new Error('This server does not host this topic-partition'));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(latest().seeks).toEqual([
+      { topic: 't', partition: 0, offset: '0' },
+      { topic: 't', partition: 1, offset: '0' },
+      { topic: 't', partition: 2, offset: '50' },
+      { topic: 't', partition: 3, offset: '10' },
+    ]);
+  });
+
   it('keeps trying with growing delays while the consumer cannot come back', async () => {
     const { supervised, latest, consumers, connectFailures } = setUp({ eachRecord: () => undefined });
     await supervised.start();
