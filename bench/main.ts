@@ -8,10 +8,19 @@ import { runAuthConnects } from './auth-connects.js';
 import { runConnections } from './connections.js';
 import { runIngest, type IngestOptions } from './ingest.js';
 import { runLimits, type GatewayMaximum } from './limits.js';
+import { compareKafkaClients } from './kafka-client-comparison.js';
 import { describeMachine } from './machine.js';
 import { progress } from './progress.js';
 
-const SCENARIOS = ['ingest', 'limits', 'connections', 'auth', 'commands', 'console'] as const;
+const SCENARIOS = [
+  'ingest',
+  'limits',
+  'kafka-clients',
+  'connections',
+  'auth',
+  'commands',
+  'console',
+] as const;
 
 let args: ReturnType<typeof parseBenchArgs>;
 try {
@@ -48,6 +57,15 @@ const run: Record<(typeof SCENARIOS)[number], () => Promise<Record<string, unkno
       rounds: args.quick ? 1 : 2,
       pacedPerSecond: 1_000,
       pacedSeconds: args.quick ? 2 : args.seconds,
+    }),
+  'kafka-clients': () =>
+    compareKafkaClients({
+      brokers,
+      devices: args.devices,
+      window: ingestOptions.window,
+      seconds: args.seconds,
+      warmupSeconds: args.warmupSeconds,
+      rounds: args.quick ? 2 : 3,
     }),
   connections: () =>
     runConnections({

@@ -10,7 +10,7 @@ import type { ApiErrorCode } from '../contracts/http-errors.js';
 export interface ErrorCodesByArea {
   config: 'invalid_config';
   mqtt: 'packet_too_large' | 'first_packet_not_connect';
-  kafka: 'record_rejected' | 'batcher_closed';
+  kafka: 'record_rejected' | 'batcher_closed' | 'produce_failed';
   influxWrite: 'unavailable' | 'database_missing' | 'unauthorized' | 'rejected';
   influxQuery: 'query_failed';
   http: ApiErrorCode;

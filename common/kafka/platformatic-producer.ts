@@ -1,0 +1,142 @@
+import {
+  Producer,
+  compatibilityPartitioner,
+  stringSerializer,
+  type MessageToProduce,
+  type ProducerOptions,
+} from '@platformatic/kafka';
+import { AppError } from '../errors.js';
+import { classifyProduceError } from './errors.js';
+import type { OutboundRecord, RecordProducer } from './port.js';
+
+type RecordMessage = MessageToProduce<string, Buffer | undefined, string, string>;
+type RecordProducerClient = Producer<string, Buffer | undefined, string, string>;
+
+export interface PlatformaticProducerOptions {
+  clientId: string;
+  brokers: string[];
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Attempts of one request inside the client before `send` rejects; the batcher retries after that. */
+  retries: number;
+  retryDelayMs: { initial: number; max: number };
+}
+
+/** An idempotent producer on @platformatic/kafka behind the port, closed with `close`. */
+export interface PlatformaticRecordProducer extends RecordProducer {
+  close(): Promise<void>;
+}
+
+/** A produce that failed, with the Kafka protocol error that decided it (`type`), when there was one. */
+export class PlatformaticProduceError extends AppError<'produce_failed'> {
+  override readonly name = 'PlatformaticProduceError';
+
+  constructor(
+    readonly type: string | undefined,
+    retriable: boolean,
+    cause: unknown,
+  ) {
+    super('produce_failed', `Kafka produce failed${type === undefined ? '' : ` (${type})`}`, {
+      retriable,
+      cause,
+    });
+  }
+}
+
+interface ClientErrorShape {
+  apiId?: unknown;
+  canRetry?: unknown;
+  errors?: unknown;
+  cause?: unknown;
+}
+
+/** The first Kafka protocol error in a @platformatic/kafka error tree (`errors` and `cause`), depth first. */
+export function protocolErrorOf(error: unknown, depth = 0): { apiId: string; canRetry: boolean } | undefined {
+  if (error === null || typeof error !== 'object' || depth > 8) return undefined;
+  const shape = error as ClientErrorShape;
+  if (typeof shape.apiId === 'string') return { apiId: shape.apiId, canRetry: shape.canRetry !== false };
+  const nested = [...(Array.isArray(shape.errors) ? (shape.errors as unknown[]) : []), shape.cause];
+  for (const inner of nested) {
+    const found = protocolErrorOf(inner, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The error `send` rejects with, in the shape `classifyProduceError` reads: the protocol error as `type`. */
+export function produceFailure(error: unknown): PlatformaticProduceError {
+  const protocol = protocolErrorOf(error);
+  return new PlatformaticProduceError(protocol?.apiId, protocol?.canRetry ?? true, error);
+}
+
+// Records of one topic and key go to one partition: a failed request then held only that partition.
+function onePartition(records: readonly OutboundRecord[]): boolean {
+  const first = records[0];
+  return records.every((r) => r.topic === first?.topic && r.key === first.key);
+}
+
+/** The client's message for one record: the same key, value and headers as the kafkajs path sends. */
+export function toClientMessage(record: OutboundRecord): RecordMessage {
+  return {
+    topic: record.topic,
+    key: record.key,
+    value: record.value ?? undefined,
+    headers: record.headers,
+  };
+}
+
+function jitteredBackoff(initial: number, max: number) {
+  return (_client: unknown, _operation: string, attempt: number): number =>
+    Math.min(max, initial * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
+}
+
+export function clientOptions(
+  options: PlatformaticProducerOptions,
+): ProducerOptions<string, Buffer | undefined, string, string> {
+  return {
+    clientId: options.clientId,
+    bootstrapBrokers: options.brokers,
+    connectTimeout: options.connectionTimeoutMs,
+    requestTimeout: options.requestTimeoutMs,
+    idempotent: true,
+    acks: -1,
+    // The client's default partitioner maps keys to other partitions than kafkajs and the Java
+    // client; this one is theirs, so a device keeps its partition whichever client wrote it.
+    partitioner: compatibilityPartitioner,
+    autocreateTopics: false,
+    // An idempotent producer left at its default retries forever, also on a programming error.
+    retries: Math.max(2, options.retries),
+    retryDelay: jitteredBackoff(options.retryDelayMs.initial, options.retryDelayMs.max),
+    serializers: { key: stringSerializer, headerKey: stringSerializer, headerValue: stringSerializer },
+  };
+}
+
+/**
+ * Sends each batch as one acks=all request per broker. After a failure that may have left the
+ * producer's sequence numbers behind the broker's (a request that failed in part appends some
+ * partitions but advances none), the next send first takes a new producer id, as the kafkajs path
+ * replaces its producer.
+ */
+export function platformaticProducer(options: PlatformaticProducerOptions): PlatformaticRecordProducer {
+  let client: RecordProducerClient = new Producer(clientOptions(options));
+  let stale = false;
+  return {
+    async send(records) {
+      if (stale) {
+        const previous = client;
+        client = new Producer(clientOptions(options));
+        stale = false;
+        await previous.close().catch(() => undefined);
+      }
+      try {
+        await client.send({ messages: records.map(toClientMessage) });
+      } catch (error) {
+        const failure = produceFailure(error);
+        const { action } = classifyProduceError(failure);
+        if (action === 'renew' || (action === 'reject' && !onePartition(records))) stale = true;
+        throw failure;
+      }
+    },
+    close: () => client.close(),
+  };
+}
