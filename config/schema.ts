@@ -99,6 +99,13 @@ const gateway = section({
       description: 'this gateway in presence and command-status records; when unset, {hostname}-{MQTT_PORT}',
     },
   ),
+  workers: setting(integer(1, 256), {
+    env: 'GATEWAY_WORKERS',
+    default: 1,
+    description:
+      'gateway processes on this host sharing the MQTT ports; above 1 a primary process forks them and ' +
+      'splits the connection limits between them (docs/gateway.md, Workers)',
+  }),
   httpPort: setting(port(), {
     env: 'GATEWAY_HTTP_PORT',
     default: 9464,
@@ -197,7 +204,7 @@ const gateway = section({
   maxConnections: setting(integer(1, 10_000_000), {
     env: 'GATEWAY_MAX_CONNECTIONS',
     default: 50_000,
-    description: 'device connections one gateway accepts',
+    description: 'device connections one gateway accepts (with GATEWAY_WORKERS, all its workers together)',
   }),
   maxPacketBytes: setting(integer(1024, 16 * MIB, 'bytes'), {
     env: 'GATEWAY_MAX_PACKET_BYTES',
@@ -412,6 +419,13 @@ const app = section({
   }),
 });
 
+/** Host-wide limits a primary divides between its GATEWAY_WORKERS, so the host's total is as configured. */
+export const WORKER_SPLIT_LIMITS = [
+  'maxConnections',
+  'connectsPerIpPerSecond',
+  'maxPendingConnectionsPerAddress',
+] as const;
+
 /** Marks an issue raised by a rule across settings, whose message is already specific. */
 export const RULE_ISSUE = 'configRule';
 
@@ -455,6 +469,29 @@ export const configSchema = z
         code: 'custom',
         path: ['maintenance', `${type}WarningHealthPct`],
         message: `MAINTENANCE_${upper}_CRITICAL_HEALTH_PCT (${critical}) < MAINTENANCE_${upper}_WARNING_HEALTH_PCT (${warning}) < MAINTENANCE_${upper}_CLEAR_HEALTH_PCT (${clear}) must hold`,
+        params: { [RULE_ISSUE]: true },
+      });
+    }
+    // Each worker gets a share of these host-wide limits, and every share must allow something.
+    for (const key of WORKER_SPLIT_LIMITS) {
+      if (c.gateway[key] >= c.gateway.workers) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gateway', key],
+        message: `${envOf(`gateway.${key}`)} (${c.gateway[key]}) must be at least GATEWAY_WORKERS (${c.gateway.workers}): each worker gets a share`,
+        params: { [RULE_ISSUE]: true },
+      });
+    }
+    const lastWorkerId = `${c.gateway.id}-w${c.gateway.workers}`;
+    if (
+      c.gateway.workers > 1 &&
+      c.gateway.id !== undefined &&
+      !gatewayIdSchema.safeParse(lastWorkerId).success
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gateway', 'id'],
+        message: `too long for GATEWAY_WORKERS=${c.gateway.workers}: worker ids such as ${lastWorkerId} must fit 128 characters`,
         params: { [RULE_ISSUE]: true },
       });
     }

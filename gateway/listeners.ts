@@ -13,6 +13,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import cluster from 'node:cluster';
 import type { Aedes } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Client } from 'aedes';
@@ -69,6 +70,27 @@ function listen(server: TcpServer | HttpServer, port: number, host: string): Pro
   });
 }
 
+/**
+ * At most `max` sockets open on `server`. In a node:cluster worker net's own `maxConnections`
+ * cannot do it: there a connection it refuses goes back to the primary, which deals it to the next
+ * worker, and round again while every worker is full (GATEWAY_WORKERS).
+ */
+function capOpenSockets(server: TcpServer | HttpServer, max: number): void {
+  if (!cluster.isWorker) {
+    server.maxConnections = max;
+    return;
+  }
+  let open = 0;
+  server.prependListener('connection', (socket: Socket) => {
+    if (open >= max) {
+      socket.destroy();
+      return;
+    }
+    open++;
+    socket.once('close', () => open--);
+  });
+}
+
 function closeServer(server: TcpServer | HttpServer): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
@@ -112,6 +134,8 @@ function handOver(
 }
 
 function handleSocket(broker: Aedes, policy: ListenerPolicy, socket: Socket): void {
+  // Closed already by the cap on open sockets.
+  if (socket.destroyed) return;
   try {
     if (!policy.admit(socket.remoteAddress)) {
       socket.destroy();
@@ -182,7 +206,7 @@ function upgradeOnly(_req: IncomingMessage, res: ServerResponse): void {
 
 export async function listenMqttTcp(broker: Aedes, port: number, policy: ListenerPolicy): Promise<Listener> {
   const server = createTcpServer((socket) => handleSocket(broker, policy, socket));
-  server.maxConnections = policy.maxConnections;
+  capOpenSockets(server, policy.maxConnections);
   await listen(server, port, policy.host);
   return {
     name: 'mqtt',
@@ -202,7 +226,7 @@ export async function listenMqttTls(
     (socket) => handleSocket(broker, policy, socket),
   );
   server.on('tlsClientError', (error) => policy.onRefused('tls_handshake_failed', error));
-  server.maxConnections = policy.maxConnections;
+  capOpenSockets(server, policy.maxConnections);
   await listen(server, port, policy.host);
   return {
     name: 'mqtts',
@@ -213,7 +237,7 @@ export async function listenMqttTls(
 
 export function listenMqttWebSocket(broker: Aedes, port: number, policy: ListenerPolicy): Promise<Listener> {
   const http = createHttpServer(upgradeOnly);
-  http.maxConnections = policy.maxConnections;
+  capOpenSockets(http, policy.maxConnections);
   return webSocketListener('mqtt-ws', broker, policy, http, port);
 }
 
@@ -228,6 +252,6 @@ export function listenMqttSecureWebSocket(
     upgradeOnly,
   );
   https.on('tlsClientError', (error) => policy.onRefused('tls_handshake_failed', error));
-  https.maxConnections = policy.maxConnections;
+  capOpenSockets(https, policy.maxConnections);
   return webSocketListener('mqtt-wss', broker, policy, https, port);
 }
