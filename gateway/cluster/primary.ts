@@ -3,8 +3,8 @@ import type { Logger } from '../../common/logger.js';
 import type { HealthReport } from '../../common/process/feature.js';
 import { defaultGatewayId } from '../gateway.js';
 import { planHostPorts } from './host-ports.js';
+import { startOpsServer } from '../http/ops-server.js';
 import { mergeExpositions } from './metrics-merge.js';
-import { startClusterOpsServer } from './primary-ops-server.js';
 import { PrimaryMetrics } from './primary-metrics.js';
 import { WorkerSupervisor } from './supervisor.js';
 import { getWorkerEndpoint } from './worker-endpoints.js';
@@ -38,7 +38,7 @@ function clusterHealth(host: string, gatewayId: string, supervisor: WorkerSuperv
 }
 
 function clusterMetrics(host: string, supervisor: WorkerSupervisor, metrics: PrimaryMetrics) {
-  return async (): Promise<string> => {
+  return async (): Promise<{ text: string; contentType: string }> => {
     const running = supervisor.view().filter((w) => w.state === 'running');
     const texts = await Promise.all(
       running.map((worker) =>
@@ -48,7 +48,8 @@ function clusterMetrics(host: string, supervisor: WorkerSupervisor, metrics: Pri
         }),
       ),
     );
-    return mergeExpositions([await metrics.registry.metrics(), ...texts]);
+    const text = mergeExpositions([await metrics.registry.metrics(), ...texts]);
+    return { text, contentType: metrics.registry.contentType };
   };
 }
 
@@ -68,7 +69,7 @@ export async function startGatewayPrimary(config: Config, logger: Logger): Promi
   const metrics = new PrimaryMetrics(baseId, workers);
   const supervisor = new WorkerSupervisor(configs, metrics, log);
   const host = config.mqtt.host;
-  const ops = await startClusterOpsServer(config.gateway.httpPort, host, {
+  const ops = await startOpsServer(config.gateway.httpPort, host, {
     health: clusterHealth(host, baseId, supervisor),
     metrics: clusterMetrics(host, supervisor, metrics),
   });

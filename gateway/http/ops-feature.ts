@@ -20,7 +20,11 @@ export class OpsFeature implements Feature {
   }
 
   async start(): Promise<void> {
-    this.server = await startOpsServer(this.port, this.host, this.report, this.registry);
+    const registry = this.registry;
+    this.server = await startOpsServer(this.port, this.host, {
+      health: this.report,
+      metrics: async () => ({ text: await registry.metrics(), contentType: registry.contentType }),
+    });
   }
 
   async stop(): Promise<void> {

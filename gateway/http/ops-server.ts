@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
 import type { HealthReport } from '../../common/process/feature.js';
 
 export interface OpsServer {
@@ -8,36 +7,39 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
+/** What the operators' endpoints report: one gateway's own, or a cluster primary's over its workers. */
+export interface OpsSources {
+  health(): HealthReport | Promise<HealthReport>;
+  /** Prometheus exposition text and its content type. */
+  metrics(): Promise<{ text: string; contentType: string }>;
+}
+
 /** /healthz (200 or 503 with a JSON report) and /metrics (Prometheus text) for operators. */
-export async function startOpsServer(
-  port: number,
-  host: string,
-  health: () => HealthReport,
-  registry: Registry,
-): Promise<OpsServer> {
+export async function startOpsServer(port: number, host: string, sources: OpsSources): Promise<OpsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
+    const fail = (error: unknown): void => {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+    };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res
         .writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json' })
         .end('{"error":"method not allowed"}');
-      return;
+    } else if (path === '/healthz') {
+      Promise.resolve()
+        .then(() => sources.health())
+        .then((report) => {
+          res
+            .writeHead(report.healthy ? 200 : 503, { 'content-type': 'application/json' })
+            .end(JSON.stringify(report));
+        }, fail);
+    } else if (path === '/metrics') {
+      sources.metrics().then(({ text, contentType }) => {
+        res.writeHead(200, { 'content-type': contentType }).end(text);
+      }, fail);
+    } else {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
     }
-    if (path === '/healthz') {
-      const report = health();
-      res
-        .writeHead(report.healthy ? 200 : 503, { 'content-type': 'application/json' })
-        .end(JSON.stringify(report));
-      return;
-    }
-    if (path === '/metrics') {
-      registry.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-        (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error)),
-      );
-      return;
-    }
-    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { KAFKA_BROKERS } from './env.js';
+import { gatewayProcessEnv } from './gateway-process.js';
 import { startServiceProcess } from './service-process.js';
 
 export interface WorkerHealth {
@@ -42,18 +42,7 @@ export async function startGatewayClusterProcess(
 ): Promise<GatewayClusterProcess> {
   const service = await startServiceProcess(
     'gateway/main.ts',
-    {
-      ...process.env,
-      KAFKA_BROKERS: KAFKA_BROKERS.join(','),
-      MQTT_HOST: '127.0.0.1',
-      MQTT_PORT: '0',
-      MQTT_WS_PORT: '0',
-      GATEWAY_HTTP_PORT: '0',
-      GATEWAY_WORKERS: '2',
-      DEVICE_AUTH: 'none',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
+    gatewayProcessEnv({ GATEWAY_WORKERS: '2', ...env }),
     'gateway workers listening',
     timeoutMs,
   );

@@ -14,6 +14,21 @@ export interface GatewayProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** A gateway on free loopback ports, without device authentication, unless `env` says otherwise. */
+export function gatewayProcessEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    KAFKA_BROKERS: KAFKA_BROKERS.join(','),
+    MQTT_HOST: '127.0.0.1',
+    MQTT_PORT: '0',
+    MQTT_WS_PORT: '0',
+    GATEWAY_HTTP_PORT: '0',
+    DEVICE_AUTH: 'none',
+    LOG_LEVEL: 'info',
+    ...env,
+  };
+}
+
 /** Starts `gateway/main.ts` as its own process, the way operators run it, on free ports. */
 export async function startGatewayProcess(
   env: Record<string, string>,
@@ -21,17 +36,7 @@ export async function startGatewayProcess(
 ): Promise<GatewayProcess> {
   const service = await startServiceProcess(
     'gateway/main.ts',
-    {
-      ...process.env,
-      KAFKA_BROKERS: KAFKA_BROKERS.join(','),
-      MQTT_HOST: '127.0.0.1',
-      MQTT_PORT: '0',
-      MQTT_WS_PORT: '0',
-      GATEWAY_HTTP_PORT: '0',
-      DEVICE_AUTH: 'none',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
+    gatewayProcessEnv(env),
     'gateway listening',
     timeoutMs,
   );
