@@ -58,6 +58,8 @@ export interface BrokerPhase {
   published: number;
   completed: number;
   failed: number;
+  /** Paced: sends not made because the device already had its maximum outstanding. */
+  skipped: number;
   seconds: number;
   /** Completions (QoS 1: PUBACKs, each after Kafka's acknowledgement where there is Kafka) per second. */
   recordsPerSecond: number;
@@ -102,6 +104,7 @@ export async function measureBroker(
     published: result.published,
     completed: result.completed,
     failed: result.failed,
+    skipped: result.skipped,
     seconds: Math.round(result.seconds * 100) / 100,
     recordsPerSecond: Math.round(result.completed / result.seconds),
     ...(target.topic === undefined

@@ -18,6 +18,8 @@ export interface ComparisonOptions {
   rounds: number;
   pacedPerSecond: number;
   pacedSeconds: number;
+  /** A second paced comparison runs at this fraction of the gateway's maximum of the same run. */
+  pacedFractionOfGatewayMax: number;
   maxOutstandingPerDevice: number;
   settings: GatewaySettings;
   kafkaPid: number | undefined;
@@ -98,21 +100,30 @@ export function compareBrokers(scope: KafkaScope, options: ComparisonOptions) {
       progress(`limits: ${broker} ${phase.recordsPerSecond} msg/s`);
       max[broker].push(phase);
     }
-    const paced: Record<'gateway' | 'minimalBridge', BrokerPhase[]> = { gateway: [], minimalBridge: [] };
     const pacedOrder = interleavedOrder(['minimalBridge', 'gateway'] as const, options.rounds);
-    for (const [i, broker] of pacedOrder.entries()) {
-      progress(`limits: ${broker} paced at ${options.pacedPerSecond}/s, ${options.pacedSeconds} s`);
-      const phase = await measure(broker, `paced${i}`, (devices) =>
-        runPacedLoad(devices, {
-          ratePerSecond: options.pacedPerSecond,
-          seconds: options.pacedSeconds,
-          qos: 1,
-          maxOutstanding: options.maxOutstandingPerDevice,
-          drainTimeoutMs: DRAIN_TIMEOUT_MS,
-        }),
-      );
-      paced[broker].push(phase);
-    }
+    const pacedAt = async (perSecond: number, tag: string) => {
+      const phases: Record<'gateway' | 'minimalBridge', BrokerPhase[]> = { gateway: [], minimalBridge: [] };
+      for (const [i, broker] of pacedOrder.entries()) {
+        progress(`limits: ${broker} paced at ${perSecond}/s, ${options.pacedSeconds} s`);
+        const phase = await measure(broker, `${tag}${i}`, (devices) =>
+          runPacedLoad(devices, {
+            ratePerSecond: perSecond,
+            seconds: options.pacedSeconds,
+            qos: 1,
+            maxOutstanding: options.maxOutstandingPerDevice,
+            drainTimeoutMs: DRAIN_TIMEOUT_MS,
+          }),
+        );
+        progress(`limits: ${broker} publish-to-PUBACK p99 ${phase.publishToPubackMs.p99} ms`);
+        phases[broker].push(phase);
+      }
+      return phases;
+    };
+    const paced = await pacedAt(options.pacedPerSecond, 'paced');
+    const fractionPerSecond = Math.round(
+      options.pacedFractionOfGatewayMax * pooledRate(max.gateway).recordsPerSecond,
+    );
+    const pacedAtFraction = await pacedAt(fractionPerSecond, 'frac');
 
     const rates = {
       gateway: pooledRate(max.gateway),
@@ -126,6 +137,22 @@ export function compareBrokers(scope: KafkaScope, options: ComparisonOptions) {
       p99: median(p99(phases)),
     });
     const p99Ratios = perRoundRatios(p99(paced.gateway), p99(paced.minimalBridge));
+    const fractionP99Ratios = perRoundRatios(
+      p99(pacedAtFraction.gateway),
+      p99(pacedAtFraction.minimalBridge),
+    );
+    // A paced load is only what it says if the generator kept up: its CPU and event-loop delay.
+    const generatorOf = (phases: Record<'gateway' | 'minimalBridge', BrokerPhase[]>) =>
+      Object.fromEntries(
+        (['gateway', 'minimalBridge'] as const).map((broker) => [
+          broker,
+          {
+            cpuPercent: phases[broker].map((p) => p.usage.loadGenerator?.cpuPercent),
+            eventLoopDelayP99Ms: phases[broker].map((p) => p.loadGeneratorEventLoopDelayMs.p99),
+            skipped: phases[broker].map((p) => p.skipped),
+          },
+        ]),
+      );
     return {
       ...gatewayRatios({
         gateway: rates.gateway.recordsPerSecond,
@@ -143,6 +170,20 @@ export function compareBrokers(scope: KafkaScope, options: ComparisonOptions) {
         gatewayOverMinimalBridgeP99: p99Ratios.median,
         gatewayOverMinimalBridgeP99PerRound: p99Ratios.perRound,
         order: pacedOrder,
+        loadGenerator: generatorOf(paced),
+      },
+      pacedAtFractionOfGatewayMax: {
+        fraction: options.pacedFractionOfGatewayMax,
+        perSecond: fractionPerSecond,
+        seconds: options.pacedSeconds,
+        gatewayOverMinimalBridgeP99: fractionP99Ratios.median,
+        gatewayOverMinimalBridgeP99PerRound: fractionP99Ratios.perRound,
+        medianOfRoundsMs: {
+          gateway: medianMs(pacedAtFraction.gateway),
+          minimalBridge: medianMs(pacedAtFraction.minimalBridge),
+        },
+        order: pacedOrder,
+        loadGenerator: generatorOf(pacedAtFraction),
       },
       order: interleavedOrder(BROKERS, options.rounds),
       // Near 100 % of a core, the generator and not the broker may set the rate.
@@ -167,7 +208,7 @@ export function compareBrokers(scope: KafkaScope, options: ComparisonOptions) {
           minimalBridge: medianMs(paced.minimalBridge),
         },
       },
-      phases: { max, paced },
+      phases: { max, paced, pacedAtFraction },
     };
   });
 }

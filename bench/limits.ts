@@ -67,6 +67,7 @@ export async function runLimits(
       rounds: limits.rounds,
       pacedPerSecond: limits.pacedPerSecond,
       pacedSeconds: limits.pacedSeconds,
+      pacedFractionOfGatewayMax: options.qos1Load,
       maxOutstandingPerDevice: options.maxOutstandingPerDevice,
       settings,
       kafkaPid,

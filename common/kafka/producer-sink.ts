@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { Producer, TopicMessages } from 'kafkajs';
 import { classifyProduceError } from './errors.js';
 import type { OutboundRecord, RecordProducer } from './port.js';
 import { RenewableProducer } from './renewable-producer.js';
@@ -8,6 +8,21 @@ import { RenewableProducer } from './renewable-producer.js';
 function onePartition(records: readonly OutboundRecord[]): boolean {
   const first = records[0];
   return records.every((r) => r.topic === first?.topic && r.key === first.key);
+}
+
+// The records go to kafkajs as they are (it reads key, value and headers and ignores the topic):
+// no copy per record, and none of the batch when all of it has one topic, as it mostly has.
+function byTopic(records: readonly OutboundRecord[]): TopicMessages[] {
+  const first = records[0];
+  if (first === undefined) return [];
+  if (records.every((r) => r.topic === first.topic)) return [{ topic: first.topic, messages: [...records] }];
+  const grouped = new Map<string, OutboundRecord[]>();
+  for (const r of records) {
+    let messages = grouped.get(r.topic);
+    if (!messages) grouped.set(r.topic, (messages = []));
+    messages.push(r);
+  }
+  return [...grouped].map(([topic, messages]) => ({ topic, messages }));
 }
 
 /**
@@ -24,19 +39,10 @@ export function producerSink(producer: Producer | RenewableProducer): RecordProd
         await renewable.renew();
         stale = false;
       }
-      const byTopic = new Map<
-        string,
-        { key: string; value: Buffer | null; headers: Record<string, string> }[]
-      >();
-      for (const r of records) {
-        let messages = byTopic.get(r.topic);
-        if (!messages) byTopic.set(r.topic, (messages = []));
-        messages.push({ key: r.key, value: r.value, headers: r.headers });
-      }
       try {
         await (renewable?.current ?? (producer as Producer)).sendBatch({
           acks: -1,
-          topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+          topicMessages: byTopic(records),
         });
       } catch (error) {
         const { action } = classifyProduceError(error);

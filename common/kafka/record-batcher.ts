@@ -40,14 +40,18 @@ export interface BatcherObserver {
   onQueuedBytes?(bytes: number): void;
   /** A record failed for good: too large to send, or refused by Kafka in a way no retry changes. */
   onRejected?(record: OutRecord, error: RecordRejectedError): void;
+  /** A caller's `Settled` callback threw; the batcher went on with the other records. */
+  onCallbackFailed?(error: unknown): void;
 }
+
+/** Told once whether a record reached Kafka: without an error once it is acknowledged. */
+export type Settled = (error?: Error) => void;
 
 interface Pending {
   record: OutRecord;
   bytes: number;
   bestEffort: boolean;
-  resolve: () => void;
-  reject: (error: Error) => void;
+  settled: Settled;
 }
 
 export class BatcherClosedError extends AppError<'batcher_closed'> {
@@ -100,6 +104,11 @@ export class RecordBatcher {
     return new Promise((resolve) => this.roomWaiters.push({ limit, resolve }));
   }
 
+  /** Whether a record may be queued under `limit` now, ahead of nobody already waiting for room. */
+  hasRoomNow(limit: number): boolean {
+    return this.closed || (this.queuedBytes <= limit && this.roomWaiters.length === 0);
+  }
+
   /** The first of `records` that could never be sent under the configured limits, if any. */
   firstMisfit(records: readonly OutRecord[]): RecordMisfit | undefined {
     return this.options.limits && firstMisfit(records, this.options.limits);
@@ -110,13 +119,38 @@ export class RecordBatcher {
    * will (too large for the limits, or refused by Kafka for good).
    */
   enqueue(record: OutRecord): Promise<void> {
-    if (this.closed) return Promise.reject(new BatcherClosedError());
+    return new Promise((resolve, reject) => {
+      this.enqueueAll([record], (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  /**
+   * Queues `records` in order and calls `settled` once: when Kafka acknowledged all of them, or
+   * with the first failure (`RecordRejectedError`, `BatcherClosedError`). The device uplink's
+   * path: no promise per record. `settled` may run synchronously, before this returns.
+   */
+  enqueueAll(records: readonly OutRecord[], settled: Settled): void {
+    if (this.closed) return settled(new BatcherClosedError());
+    if (records.length === 0) return settled();
+    if (records.length === 1) return this.queueOne(records[0] as OutRecord, settled);
+    let waiting = records.length;
+    let failed = false;
+    const each: Settled = (error) => {
+      if (failed) return;
+      if (error) {
+        failed = true;
+        return settled(error);
+      }
+      if (--waiting === 0) settled();
+    };
+    for (const record of records) this.queueOne(record, each);
+  }
+
+  private queueOne(record: OutRecord, settled: Settled): void {
     const bytes = encodedRecordBytes(record);
     const misfit = this.options.limits && misfitOf(record.topic, bytes, this.options.limits);
-    if (misfit) return Promise.reject(this.tooLarge(record, misfit));
-    return new Promise((resolve, reject) => {
-      this.push({ record, bytes, bestEffort: false, resolve, reject });
-    });
+    if (misfit) return settled(this.tooLarge(record, misfit));
+    this.push({ record, bytes, bestEffort: false, settled });
   }
 
   /**
@@ -135,7 +169,7 @@ export class RecordBatcher {
       return false;
     }
     this.bestEffortBytes += bytes;
-    this.push({ record, bytes, bestEffort: true, resolve: noop, reject: noop });
+    this.push({ record, bytes, bestEffort: true, settled: noop });
     return true;
   }
 
@@ -164,7 +198,7 @@ export class RecordBatcher {
     this.closed = true;
     if (!(await this.flushWithin(timeoutMs))) {
       this.abort.abort(new BatcherClosedError());
-      for (const pending of this.queue.splice(0)) pending.reject(new BatcherClosedError());
+      for (const pending of this.queue.splice(0)) this.settle(pending, new BatcherClosedError());
       this.queuedBytes = 0;
       this.bestEffortBytes = 0;
     }
@@ -213,6 +247,14 @@ export class RecordBatcher {
     });
   }
 
+  private settle(pending: Pending, error: Error | undefined): void {
+    try {
+      pending.settled(error);
+    } catch (thrown) {
+      this.observer.onCallbackFailed?.(thrown);
+    }
+  }
+
   private tooLarge(record: OutRecord, misfit: RecordMisfit): RecordRejectedError {
     const error = new RecordRejectedError(record.topic, 'RECORD_TOO_LARGE', describeMisfit(misfit));
     this.observer.onRejected?.(record, error);
@@ -229,9 +271,7 @@ export class RecordBatcher {
     for (const pending of batch) {
       this.queuedBytes -= pending.bytes;
       if (pending.bestEffort) this.bestEffortBytes -= pending.bytes;
-      const error = refused?.get(pending);
-      if (error) pending.reject(error);
-      else pending.resolve();
+      this.settle(pending, refused?.get(pending));
     }
     this.observer.onQueuedBytes?.(this.queuedBytes);
     if (this.roomWaiters.length > 0) {

@@ -89,26 +89,31 @@ function keyOf(value: { deviceId?: string; clientId?: string; source?: string })
   return value.deviceId ?? value.clientId ?? value.source ?? '';
 }
 
-function headersOf(kind: TopicKind, deviceId: string | undefined, context: { gatewayId?: string }) {
-  return buildHeaders({
-    ...(deviceId === undefined ? {} : { deviceId }),
-    schema: SCHEMAS[kind],
-    ...(context.gatewayId === undefined ? {} : { gatewayId: context.gatewayId }),
-  });
+/** The contract's headers of a record of `kind` about `deviceId`. */
+export function recordHeaders(
+  kind: TopicKind,
+  deviceId: string | undefined,
+  context: { gatewayId?: string },
+): Record<string, string> {
+  return buildHeaders({ deviceId, schema: SCHEMAS[kind], gatewayId: context.gatewayId });
 }
 
-/** The Kafka record for `value`: its kind's topic, the device as key, JSON, and the contract's headers. */
+/**
+ * The Kafka record for `value`: its kind's topic, the device as key, JSON, and the contract's
+ * headers; `headers`, when given, must be `recordHeaders` of the same kind, device and gateway.
+ */
 export function encodeRecord<K extends TopicKind>(
   kind: K,
   value: RecordOf<K>,
   context: RecordContext<K>,
+  headers?: Readonly<Record<string, string>>,
 ): OutRecord {
   const v = value as { deviceId?: string; clientId?: string; source?: string };
   return {
     topic: context.topics[kind],
     key: keyOf(v),
     value: Buffer.from(JSON.stringify(value)),
-    headers: headersOf(kind, v.deviceId, context),
+    headers: headers ?? recordHeaders(kind, v.deviceId, context),
   };
 }
 
@@ -122,6 +127,6 @@ export function encodeTombstone(
     topic: context.topics[kind],
     key: deviceId,
     value: null,
-    headers: headersOf(kind, deviceId, context),
+    headers: recordHeaders(kind, deviceId, context),
   };
 }

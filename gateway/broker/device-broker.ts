@@ -14,18 +14,19 @@ import {
   type kafkaTopicNames,
 } from '../../contracts/index.js';
 import type { Logger } from '../../common/logger.js';
-import type { OutRecord, RecordBatcher } from '../../common/kafka/record-batcher.js';
+import type { OutRecord, RecordBatcher, Settled } from '../../common/kafka/record-batcher.js';
 import type { AuthRefusal, DeviceAuthenticator } from '../auth/authenticator.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { isRecordRejected } from '../../common/kafka/errors.js';
 import { once, type Boundary } from '../safety/boundary.js';
 import { describeMisfit } from '../../common/kafka/record-limits.js';
 import { deadLetterRecord, type DeadLetterBudget } from '../uplink/dead-letter.js';
-import { translateUplink } from '../uplink/translate.js';
+import { ConnectionUplinks } from '../uplink/connection-uplink.js';
+import { translateUplink, type UplinkResult } from '../uplink/translate.js';
 import { guardBrokerEvents, routeOnlyGatewayMessages } from './broker-guards.js';
 import { connectProblem } from './connect-policy.js';
 import { InboundQos2, type IncomingStore } from './inbound-qos2.js';
-import { decidePublish, decideSubscribe } from './topic-policy.js';
+import { decideSubscribe } from './topic-policy.js';
 
 export interface DeviceBrokerOptions {
   gatewayId: string;
@@ -106,6 +107,7 @@ export async function createDeviceBroker(
   });
   routeOnlyGatewayMessages(broker);
   guardBrokerEvents(broker, boundary);
+  const uplinks = new ConnectionUplinks(options.gatewayId);
   const qos2 = new InboundQos2((broker as unknown as { persistence: IncomingStore }).persistence);
   // Why a CONNECT asks for something no device may have; refused once authentication is reached.
   const connectRefusals = new WeakMap<Client, string>();
@@ -125,17 +127,21 @@ export async function createDeviceBroker(
     );
   };
 
-  const send = (records: OutRecord[], qos: number): Promise<void> => {
+  // Called back once Kafka acknowledged every record (QoS 0: once they are queued, or dropped).
+  // No promise per message: on the device's hot path, and often synchronous when there is room.
+  const send = (records: OutRecord[], qos: number, settled: Settled): void => {
     if (qos === 0) {
       for (const r of records) {
         if (!batcher.offer(r)) metrics.dropped.inc();
       }
-      return Promise.resolve();
+      // Not from inside the hook: aedes goes on with the next packet from its callback.
+      return process.nextTick(settled);
     }
-    return batcher
-      .hasRoom(options.maxInflightBytes)
-      .then(() => Promise.all(records.map((r) => batcher.enqueue(r))))
-      .then(() => undefined);
+    if (batcher.hasRoomNow(options.maxInflightBytes)) return batcher.enqueueAll(records, settled);
+    batcher.hasRoom(options.maxInflightBytes).then(
+      () => batcher.enqueueAll(records, settled),
+      (error: unknown) => settled(error as Error),
+    );
   };
 
   // The authenticator logs its refusals (sampled); here they are counted and answered.
@@ -207,14 +213,11 @@ export async function createDeviceBroker(
       options.deadLetter,
     );
     notifyDevice(client.id, failure.code, failure.reason, packet.topic);
-    send([dead], packet.qos).then(
-      () => done(null),
-      (error: unknown) => {
-        // A dead letter Kafka will never take is counted by the batcher; resending cannot help.
-        if (isRecordRejected(error)) return done(null);
-        done(error as Error);
-      },
-    );
+    send([dead], packet.qos, (error) => {
+      // A dead letter Kafka will never take is counted by the batcher; resending cannot help.
+      if (error === undefined || isRecordRejected(error)) return done(null);
+      done(error);
+    });
   };
 
   const forward = (client: Client, packet: PublishPacket, done: (error?: Error | null) => void): void => {
@@ -224,81 +227,85 @@ export async function createDeviceBroker(
     const receivedAt = now();
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     metrics.bytesIn.inc(payload.length);
-    const refused = (failure: { code: DeviceErrorCode; reason: string }): void =>
-      refuse(client, packet, payload, receivedAt, failure, done);
 
-    const decision = decidePublish(deviceId, packet.topic);
+    const uplink = uplinks.of(client, deviceId);
+    const decision = uplink.decide(packet.topic);
     if (!decision.allowed) {
       metrics.messagesIn.inc({ kind: 'refused', qos: String(packet.qos) });
-      return refused(decision);
+      return refuse(client, packet, payload, receivedAt, decision, done);
     }
     metrics.messagesIn.inc({ kind: decision.kind, qos: String(packet.qos) });
-    const result = boundary.run(
-      'translate_uplink',
-      () =>
-        translateUplink(decision.kind, payload, {
-          deviceId,
-          gatewayId: options.gatewayId,
-          topics: options.topics,
-          receivedAt,
-          maxPayloadBytes: options.maxPayloadBytes,
-          jsonLimits: options.jsonLimits,
-        }),
-      () =>
-        ({
-          ok: false,
-          code: 'internal_error',
-          reason: 'the gateway could not process this message',
-        }) as const,
-    );
-    if (!result.ok) return refused(result);
+    let result: UplinkResult;
+    try {
+      result = translateUplink(decision.kind, payload, {
+        deviceId,
+        gatewayId: options.gatewayId,
+        topics: options.topics,
+        receivedAt,
+        maxPayloadBytes: options.maxPayloadBytes,
+        jsonLimits: options.jsonLimits,
+        headers: uplink.headers,
+      });
+    } catch (error) {
+      boundary.failed('translate_uplink', error);
+      result = { ok: false, code: 'internal_error', reason: 'the gateway could not process this message' };
+    }
+    if (!result.ok) return refuse(client, packet, payload, receivedAt, result, done);
     // Refused as a whole before any record is queued: Kafka would never take this one.
     const misfit = batcher.firstMisfit(result.records);
-    if (misfit) return refused({ code: 'payload_too_large', reason: describeMisfit(misfit) });
+    if (misfit) {
+      const failure = { code: 'payload_too_large', reason: describeMisfit(misfit) } as const;
+      return refuse(client, packet, payload, receivedAt, failure, done);
+    }
     if (decision.kind === 'command-results') {
       const status = JSON.parse(result.records[0]?.value.toString() ?? '{}') as CommandStatusRecord;
       if (!deps.commands.knows(deviceId, status.id)) {
-        return refused({
+        const failure = {
           code: 'unknown_command',
           reason: `no command ${status.id} is known for this device`,
-        });
+        } as const;
+        return refuse(client, packet, payload, receivedAt, failure, done);
       }
       deps.commands.finished(status);
     }
-    send(result.records, packet.qos).then(
-      () => done(null),
-      (error: unknown) => {
-        if (isRecordRejected(error)) {
-          return refused({
-            code: 'internal_error',
-            reason: `Kafka refused the message: ${messageOf(error)}`,
-          });
-        }
-        // No PUBACK: the connection closes and the device sends the message again.
-        done(error as Error);
-      },
-    );
+    send(result.records, packet.qos, (error) => {
+      if (error === undefined) return done(null);
+      if (isRecordRejected(error)) {
+        const failure = {
+          code: 'internal_error',
+          reason: `Kafka refused the message: ${messageOf(error)}`,
+        } as const;
+        return refuse(client, packet, payload, receivedAt, failure, done);
+      }
+      // No PUBACK: the connection closes and the device sends the message again.
+      done(error);
+    });
   };
 
   // Whatever goes wrong inside, the device's message ends as a record, a dead letter or a closed
-  // connection, never as an exception in aedes's packet handling.
-  const forwardSafely = (client: Client, packet: PublishPacket, done: (error?: Error | null) => void): void =>
-    boundary.run(
-      'authorize_publish',
-      () => forward(client, packet, done),
-      () => {
-        const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-        const failure = {
-          code: 'internal_error',
-          reason: 'the gateway could not process this message',
-        } as const;
-        boundary.run(
-          'dead_letter',
-          () => refuse(client, packet, payload, now(), failure, done),
-          (error) => done(error as Error),
-        );
-      },
-    );
+  // connection, never as an exception in aedes's packet handling. (A try here rather than
+  // `boundary.run`: no closures per message.)
+  const forwardSafely = (
+    client: Client,
+    packet: PublishPacket,
+    done: (error?: Error | null) => void,
+  ): void => {
+    try {
+      forward(client, packet, done);
+    } catch (error) {
+      boundary.failed('authorize_publish', error);
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      const failure = {
+        code: 'internal_error',
+        reason: 'the gateway could not process this message',
+      } as const;
+      boundary.run(
+        'dead_letter',
+        () => refuse(client, packet, payload, now(), failure, done),
+        (deadLetterError) => done(deadLetterError as Error),
+      );
+    }
+  };
 
   broker.authorizePublish = (client: Client | null, packet: PublishPacket, callback) => {
     const done = once(callback);

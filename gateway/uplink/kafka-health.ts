@@ -39,9 +39,14 @@ export class KafkaHealth {
         metrics.kafkaConnected.set(1);
         metrics.sendDuration.observe(seconds);
         metrics.batchSize.observe(records.length);
-        const perTopic = new Map<string, number>();
-        for (const r of records) perTopic.set(r.topic, (perTopic.get(r.topic) ?? 0) + 1);
-        for (const [topic, count] of perTopic) metrics.recordsProduced.inc({ topic }, count);
+        // Counted by runs of one topic: a batch is mostly telemetry, so this is one inc per batch.
+        let runStart = 0;
+        for (let i = 1; i <= records.length; i++) {
+          const topic = records[runStart]?.topic;
+          if (topic === undefined || records[i]?.topic === topic) continue;
+          metrics.recordsProduced.inc({ topic }, i - runStart);
+          runStart = i;
+        }
       },
       onBatchFailed: (error, attempt, retryInMs) => {
         this.state = 'failing';

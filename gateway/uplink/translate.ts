@@ -14,6 +14,7 @@ import {
 } from '../../contracts/index.js';
 import type { OutRecord } from '../../common/kafka/record-batcher.js';
 import { encodeRecord } from '../../common/kafka/record-codec.js';
+import type { UplinkHeaders } from './connection-uplink.js';
 
 export interface UplinkContext {
   deviceId: string;
@@ -23,6 +24,8 @@ export interface UplinkContext {
   maxPayloadBytes: number;
   /** Checked before zod, so no payload can make validation or JSON.stringify recurse deeply. */
   jsonLimits: JsonLimits;
+  /** The device's record headers, shared by its records; built per record when absent. */
+  headers?: UplinkHeaders;
 }
 
 export type UplinkResult =
@@ -42,14 +45,15 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
       const decoded = decodeJson(telemetryPayloadSchema, payload, ctx.jsonLimits);
       if (!decoded.ok) return decoded;
       const records = telemetryReadings(decoded.value).map((reading) => {
+        // One shape for every reading; JSON.stringify leaves out a `seq` that is undefined.
         const value: TelemetryRecord = {
           deviceId: ctx.deviceId,
           ts: reading.ts ?? ctx.receivedAt,
           receivedAt: ctx.receivedAt,
-          ...(reading.seq === undefined ? {} : { seq: reading.seq }),
+          seq: reading.seq,
           metrics: reading.metrics,
         };
-        return encodeRecord('telemetry', value, ctx);
+        return encodeRecord('telemetry', value, ctx, ctx.headers?.telemetry);
       });
       return { ok: true, records };
     }
@@ -65,7 +69,7 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
         severity: event.severity ?? 'info',
         ...(event.data === undefined ? {} : { data: event.data }),
       };
-      return { ok: true, records: [encodeRecord('events', value, ctx)] };
+      return { ok: true, records: [encodeRecord('events', value, ctx, ctx.headers?.events)] };
     }
     case 'command-results': {
       const decoded = decodeJson(commandResultPayloadSchema, payload, ctx.jsonLimits);
@@ -79,7 +83,7 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
         ...(result.detail === undefined ? {} : { detail: result.detail }),
         gatewayId: ctx.gatewayId,
       };
-      return { ok: true, records: [encodeRecord('commandStatus', value, ctx)] };
+      return { ok: true, records: [encodeRecord('commandStatus', value, ctx, ctx.headers?.commandStatus)] };
     }
   }
 }

@@ -56,7 +56,7 @@ export class UplinkFeature implements Feature {
         maxBestEffortBytes: g.qos0BufferBytes,
         retryBackoff: { initialMs: 100, maxMs: 5_000, factor: 2, jitter: 0.2 },
       },
-      kafka.observer(),
+      { ...kafka.observer(), onCallbackFailed: (error) => boundary.failed('batcher_callback', error) },
     );
     const admission = deviceAdmission(g, this.registry?.view, log);
     const broker = await createDeviceBroker(

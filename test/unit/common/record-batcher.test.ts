@@ -323,3 +323,72 @@ describe('RecordBatcher with record limits', () => {
     expect(new RecordBatcher(new ScriptedSink(), options).firstMisfit([big('small')])).toBeUndefined();
   });
 });
+
+describe('RecordBatcher.enqueueAll', () => {
+  it('calls back once, after the sink acknowledged every record of the message, in order', async () => {
+    const sink = new ScriptedSink();
+    const batcher = new RecordBatcher(sink, options);
+    const settled: (Error | undefined)[] = [];
+    batcher.enqueueAll([record('d', 1), record('d', 2), record('d', 3)], (error) => settled.push(error));
+    batcher.enqueueAll([], (error) => settled.push(error));
+    expect(settled).toEqual([undefined]);
+    await batcher.flush();
+    expect(settled).toEqual([undefined, undefined]);
+    expect(sink.batches.flat().map((r) => r.value.toString())).toEqual(['1', '2', '3']);
+  });
+
+  it('calls back once with the first failure, and not again for the records after it', async () => {
+    const sink = new ScriptedSink();
+    const batcher = new RecordBatcher(sink, {
+      ...options,
+      limits: recordLimits(new Map([['t', 200]]), { fallbackMaxMessageBytes: 200, maxRequestBytes: 10_000 }),
+    });
+    const settled: (Error | undefined)[] = [];
+    const tooLarge = { ...record('d', 2), value: Buffer.alloc(500) };
+    batcher.enqueueAll([record('d', 1), tooLarge, record('d', 3)], (error) => settled.push(error));
+    await batcher.flush();
+    expect(settled).toHaveLength(1);
+    expect(settled[0]).toBeInstanceOf(RecordRejectedError);
+    expect(sink.batches.flat().map((r) => r.value.toString())).toEqual(['1', '3']);
+  });
+
+  it('goes on with the other records when a callback throws, and reports the throw', async () => {
+    const sink = new ScriptedSink();
+    const thrown: unknown[] = [];
+    const batcher = new RecordBatcher(sink, options, { onCallbackFailed: (error) => thrown.push(error) });
+    const settled: string[] = [];
+    batcher.enqueueAll([record('d', 1)], () => {
+      throw new Error('a buggy caller');
+    });
+    batcher.enqueueAll([record('d', 2)], () => settled.push('second'));
+    await batcher.flush();
+    expect(settled).toEqual(['second']);
+    expect(thrown).toEqual([new Error('a buggy caller')]);
+    expect(batcher.recordsQueued).toBe(0);
+  });
+
+  it('fails at once when the batcher is closed', async () => {
+    const batcher = new RecordBatcher(new ScriptedSink(), options);
+    await batcher.close(100);
+    const settled: (Error | undefined)[] = [];
+    batcher.enqueueAll([record('d', 1)], (error) => settled.push(error));
+    expect(settled[0]?.name).toBe('BatcherClosedError');
+  });
+});
+
+describe('RecordBatcher.hasRoomNow', () => {
+  it('says no while the queue is over the limit or someone waits for room, so nobody overtakes', async () => {
+    const sink = new ScriptedSink();
+    let open: () => void = () => undefined;
+    sink.gate = new Promise((resolve) => (open = resolve));
+    const batcher = new RecordBatcher(sink, options);
+    expect(batcher.hasRoomNow(10)).toBe(true);
+    const queued = Array.from({ length: 5 }, (_, i) => batcher.enqueue(record('device', i)));
+    expect(batcher.hasRoomNow(10)).toBe(false);
+    const waiting = batcher.hasRoom(10);
+    expect(batcher.hasRoomNow(1_000_000)).toBe(false);
+    open();
+    await Promise.all([...queued, waiting]);
+    expect(batcher.hasRoomNow(10)).toBe(true);
+  });
+});

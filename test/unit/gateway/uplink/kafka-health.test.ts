@@ -31,4 +31,14 @@ describe('KafkaHealth', () => {
     metrics.kafkaConsumers.changed('registry', { state: 'restarting', restarts: 1, lastError: 'crash' });
     expect(health.health()).toMatchObject({ healthy: false, kafka: { state: 'connected' } });
   });
+
+  it('counts produced records per topic, whatever the order of topics in the batch', async () => {
+    const metrics = new GatewayMetrics('gw-test');
+    const health = new KafkaHealth(true, metrics, metrics.kafkaConsumers, pino({ level: 'silent' }));
+    const on = (topic: string) => ({ ...record, topic });
+    health.observer().onBatchSent?.([on('a'), on('a'), on('b'), on('a'), on('c'), on('c')], 0.01);
+    health.observer().onBatchSent?.([], 0.01);
+    const counted = (await metrics.recordsProduced.get()).values.map((v) => [v.labels.topic, v.value]);
+    expect(Object.fromEntries(counted)).toEqual({ a: 3, b: 1, c: 2 });
+  });
 });
