@@ -1,8 +1,8 @@
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { RecordRejectedError } from '../../../common/kafka/errors.js';
-import { RecordBatcher, type OutRecord, type RecordSink } from '../../../common/kafka/record-batcher.js';
-import { recordLimits } from '../../../common/kafka/record-limits.js';
+import { RecordRejectedError } from '../../../../common/kafka/errors.js';
+import { RecordBatcher, type OutRecord, type RecordSink } from '../../../../common/kafka/record-batcher.js';
+import { recordLimits } from '../../../../common/kafka/record-limits.js';
 
 const fastRetry = { initialMs: 1, maxMs: 5, factor: 2, jitter: 0 };
 
