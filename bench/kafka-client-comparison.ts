@@ -1,22 +1,12 @@
-import { performance } from 'node:perf_hooks';
 import { Partitioners } from 'kafkajs';
-import { DEFAULT_JSON_LIMITS } from '../contracts/index.js';
 import { platformaticProducer } from '../common/kafka/platformatic-producer.js';
-import type { RecordProducer } from '../common/kafka/port.js';
 import { producerSink } from '../common/kafka/producer-sink.js';
-import { RecordBatcher, type OutRecord } from '../common/kafka/record-batcher.js';
-import { translateUplink } from '../gateway/uplink/translate.js';
+import type { RecordBatcher } from '../common/kafka/record-batcher.js';
 import { withCleanup } from './cleanup.js';
-import { deviceIds, telemetryPayload } from './devices.js';
-import { gatewaySettings, type GatewaySettings } from './gateway.js';
-import {
-  BENCH_PARTITIONS,
-  endOffsetSum,
-  openKafkaScope,
-  retryKafka,
-  type KafkaScope,
-} from './kafka-scope.js';
-import { LatencyHistogram, latencySummary } from './latency.js';
+import { gatewaySettings } from './gateway.js';
+import { BENCH_PARTITIONS, endOffsetSum, openKafkaScope, retryKafka } from './kafka-scope.js';
+import { latencySummary } from './latency.js';
+import { driveBatcher, gatewayBatcher, gatewayTelemetryRecords } from './producer-load.js';
 import { progress } from './progress.js';
 import { ratio } from './ratio.js';
 import { UsageMeter, localKafkaBrokerPid } from './usage.js';
@@ -34,51 +24,6 @@ export interface ClientComparisonOptions {
 
 const CLIENTS = ['kafkajs', 'platformatic'] as const;
 type ClientName = (typeof CLIENTS)[number];
-
-/** The records the gateway makes of these devices' telemetry, by its own translation. */
-function telemetryRecords(scope: KafkaScope, topic: string, devices: number): OutRecord[] {
-  return deviceIds('cmp', devices).map((deviceId, seq) => {
-    const now = Date.now();
-    const result = translateUplink('telemetry', Buffer.from(telemetryPayload(seq, now)), {
-      deviceId,
-      gatewayId: 'gw-bench-clients',
-      topics: { ...scope.topics, telemetry: topic },
-      receivedAt: now,
-      maxPayloadBytes: 65_536,
-      jsonLimits: DEFAULT_JSON_LIMITS,
-    });
-    const record = result.ok ? result.records[0] : undefined;
-    if (!record) throw new Error(`telemetry translation failed: ${result.ok ? 'no record' : result.reason}`);
-    return record;
-  });
-}
-
-function batcherOver(sink: RecordProducer, settings: GatewaySettings): RecordBatcher {
-  return new RecordBatcher(sink, {
-    lingerMs: settings.lingerMs,
-    maxBatchRecords: settings.maxBatchRecords,
-    maxBatchBytes: settings.maxBatchBytes,
-    maxBestEffortBytes: settings.qos0BufferBytes,
-    retryBackoff: { initialMs: 100, maxMs: 5_000, factor: 2, jitter: 0.2 },
-  });
-}
-
-async function drive(batcher: RecordBatcher, records: readonly OutRecord[], window: number, seconds: number) {
-  const latency = new LatencyHistogram();
-  let acknowledged = 0;
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const lane = async (record: OutRecord): Promise<void> => {
-    while (performance.now() < deadline) {
-      const enqueuedAt = performance.now();
-      await batcher.enqueue(record);
-      acknowledged++;
-      latency.record(performance.now() - enqueuedAt);
-    }
-  };
-  await Promise.all(records.flatMap((record) => Array.from({ length: window }, () => lane(record))));
-  return { acknowledged, seconds: (performance.now() - started) / 1000, latency };
-}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -133,17 +78,18 @@ export async function compareKafkaClients(
     cleanup.add('platformatic producer', () => platformatic.close());
 
     const batchers: Record<ClientName, RecordBatcher> = {
-      kafkajs: batcherOver(producerSink(kafkajs), settings),
-      platformatic: batcherOver(platformatic, settings),
+      kafkajs: gatewayBatcher(producerSink(kafkajs), settings),
+      platformatic: gatewayBatcher(platformatic, settings),
     };
     for (const name of CLIENTS) cleanup.add(`${name} batcher`, () => batchers[name].close(5_000));
 
-    const records = telemetryRecords(scope, topic, options.devices);
+    const records = gatewayTelemetryRecords(scope.topics, topic, options.devices, 'cmp');
     let acknowledgedInAll = 0;
     for (const name of CLIENTS) {
       progress(`kafka-clients: warming up ${name}, ${options.warmupSeconds} s`);
-      acknowledgedInAll += (await drive(batchers[name], records, options.window, options.warmupSeconds))
-        .acknowledged;
+      acknowledgedInAll += (
+        await driveBatcher(batchers[name], records, options.window, options.warmupSeconds)
+      ).acknowledged;
     }
     const runs: Record<string, unknown>[] = [];
     const rates: Record<ClientName, number[]> = { kafkajs: [], platformatic: [] };
@@ -153,7 +99,7 @@ export async function compareKafkaClients(
     for (let round = 1; round <= options.rounds; round++) {
       for (const name of CLIENTS) {
         const meter = new UsageMeter({ producerProcess: process.pid, kafkaBroker: kafkaPid }).start();
-        const run = await drive(batchers[name], records, options.window, options.seconds);
+        const run = await driveBatcher(batchers[name], records, options.window, options.seconds);
         const usage = meter.stop();
         const recordsPerSecond = Math.round(run.acknowledged / run.seconds);
         acknowledgedInAll += run.acknowledged;

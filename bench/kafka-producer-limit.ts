@@ -1,14 +1,11 @@
-import { performance } from 'node:perf_hooks';
 import { Partitioners, type Admin, type Kafka } from 'kafkajs';
-import { DEFAULT_JSON_LIMITS, type kafkaTopicNames } from '../contracts/index.js';
+import { type kafkaTopicNames } from '../contracts/index.js';
 import { producerSink } from '../common/kafka/producer-sink.js';
-import { RecordBatcher, type OutRecord } from '../common/kafka/record-batcher.js';
-import { translateUplink } from '../gateway/uplink/translate.js';
 import type { Cleanup } from './cleanup.js';
-import { deviceIds, telemetryPayload } from './devices.js';
 import type { GatewaySettings } from './gateway.js';
 import { BENCH_PARTITIONS, retryKafka } from './kafka-scope.js';
-import { LatencyHistogram, latencySummary } from './latency.js';
+import { latencySummary } from './latency.js';
+import { driveBatcher, gatewayBatcher, gatewayTelemetryRecords } from './producer-load.js';
 import { UsageMeter } from './usage.js';
 
 export interface ProducerLimitOptions {
@@ -23,41 +20,6 @@ export interface ProducerLimitOptions {
   warmupSeconds: number;
   settings: GatewaySettings;
   kafkaPid: number | undefined;
-}
-
-/** The records the gateway would produce for these devices' telemetry, made by its own translation. */
-function gatewayRecords(options: ProducerLimitOptions): OutRecord[] {
-  return deviceIds('raw', options.devices).map((deviceId, seq) => {
-    const now = Date.now();
-    const result = translateUplink('telemetry', Buffer.from(telemetryPayload(seq, now)), {
-      deviceId,
-      gatewayId: 'gw-bench-raw',
-      topics: { ...options.topics, telemetry: options.topic },
-      receivedAt: now,
-      maxPayloadBytes: 65_536,
-      jsonLimits: DEFAULT_JSON_LIMITS,
-    });
-    const record = result.ok ? result.records[0] : undefined;
-    if (!record) throw new Error(`telemetry translation failed: ${result.ok ? 'no record' : result.reason}`);
-    return record;
-  });
-}
-
-async function drive(batcher: RecordBatcher, records: OutRecord[], window: number, seconds: number) {
-  const latency = new LatencyHistogram();
-  let acknowledged = 0;
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const lane = async (record: OutRecord): Promise<void> => {
-    while (performance.now() < deadline) {
-      const enqueuedAt = performance.now();
-      await batcher.enqueue(record);
-      acknowledged++;
-      latency.record(performance.now() - enqueuedAt);
-    }
-  };
-  await Promise.all(records.flatMap((record) => Array.from({ length: window }, () => lane(record))));
-  return { acknowledged, seconds: (performance.now() - started) / 1000, latency };
 }
 
 /**
@@ -83,18 +45,12 @@ export async function measureKafkaProducer(options: ProducerLimitOptions, cleanu
   await producer.connect();
   cleanup.add('raw producer', () => producer.disconnect());
   const { settings } = options;
-  const batcher = new RecordBatcher(producerSink(producer), {
-    lingerMs: settings.lingerMs,
-    maxBatchRecords: settings.maxBatchRecords,
-    maxBatchBytes: settings.maxBatchBytes,
-    maxBestEffortBytes: settings.qos0BufferBytes,
-    retryBackoff: { initialMs: 100, maxMs: 5_000, factor: 2, jitter: 0.2 },
-  });
+  const batcher = gatewayBatcher(producerSink(producer), settings);
   cleanup.add('raw producer batcher', () => batcher.close(5_000));
-  const records = gatewayRecords(options);
-  await drive(batcher, records, options.window, options.warmupSeconds);
+  const records = gatewayTelemetryRecords(options.topics, options.topic, options.devices, 'raw');
+  await driveBatcher(batcher, records, options.window, options.warmupSeconds);
   const meter = new UsageMeter({ producerProcess: process.pid, kafkaBroker: options.kafkaPid }).start();
-  const run = await drive(batcher, records, options.window, options.seconds);
+  const run = await driveBatcher(batcher, records, options.window, options.seconds);
   const usage = meter.stop();
   return {
     recordValueBytes: records[0]?.value.length,
