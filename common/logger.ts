@@ -1,4 +1,4 @@
-import { pino, stdSerializers, type Logger } from 'pino';
+import { destination, pino, stdSerializers, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -15,17 +15,26 @@ export function serializeError(err: unknown): unknown {
   return out;
 }
 
-/** Structured JSON logs on stdout; one logger per process, children per component. */
+/**
+ * Structured JSON logs on stdout; one logger per process, children per component. Writes are
+ * synchronous: pino's asynchronous default can reorder lines while stdout's pipe is full (a busy
+ * collector, several cluster workers sharing it) and race its own exit flush on `process.exit`, so
+ * the last lines before an exit arrived out of order. The gateway logs per connection, never per
+ * message, so the write cost is off the hot path.
+ */
 export function createLogger(name: string, level: string): Logger {
-  return pino({
-    name,
-    level,
-    base: { pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    serializers: { err: serializeError },
-    redact: {
-      paths: ['password', 'secret', '*.password', '*.secret', 'token', '*.token'],
-      censor: '[redacted]',
+  return pino(
+    {
+      name,
+      level,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { err: serializeError },
+      redact: {
+        paths: ['password', 'secret', '*.password', '*.secret', 'token', '*.token'],
+        censor: '[redacted]',
+      },
     },
-  });
+    destination({ dest: 1, sync: true }),
+  );
 }
