@@ -12,11 +12,21 @@ export async function connectDevice(
   const client = mqtt.connect(url, { clientId, reconnectPeriod: 0, connectTimeout: 10_000, ...options });
   open.add(client);
   await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve());
+    client.once('connect', (connack) => {
+      sessionsPresent.set(client, connack.sessionPresent);
+      resolve();
+    });
     client.once('error', reject);
     client.once('close', () => reject(new Error(`connection of ${clientId} closed before CONNACK`)));
   });
   return client;
+}
+
+const sessionsPresent = new WeakMap<MqttClient, boolean>();
+
+/** The `sessionPresent` flag of the CONNACK that connectDevice() waited for. */
+export function sessionPresentOf(client: MqttClient): boolean | undefined {
+  return sessionsPresent.get(client);
 }
 
 afterEach(async () => {

@@ -37,10 +37,11 @@ export async function startServiceProcess(
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout });
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name} did not start in ${timeoutMs} ms\n${stderr}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // Nobody holds a process that never became ready: it must not outlive the caller's failure.
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start in ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
     lines.on('line', (line) => {
       let entry: Record<string, unknown>;
       try {

@@ -9,7 +9,7 @@ import {
   type GatewayClusterProcess,
 } from '../../helpers/gateway-cluster-process.js';
 import { collectTopics, useTestTopics, type CollectedRecord } from '../../helpers/kafka.js';
-import { connectDevice } from '../../helpers/mqtt.js';
+import { connectDevice, sessionPresentOf } from '../../helpers/mqtt.js';
 import { RawMqttClient } from '../../helpers/raw-mqtt.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -155,6 +155,35 @@ describe('gateway workers (GATEWAY_WORKERS=2)', () => {
       ['connected', moved.gatewayId, undefined],
     ]);
     await commandSucceeds('wk-move', moved.gatewayId, moved.device);
+  });
+
+  it('holds the clean=false policy across workers: a new session on the other, no command twice on return', async () => {
+    const persistent: IClientOptions = { clean: false };
+    const sessionPresent = ({ device }: Located<TestDevice>): boolean | undefined =>
+      sessionPresentOf(device.client);
+    const home = await landOn('wk-session', () => true, persistent);
+    await disconnectCleanly('wk-session', home);
+
+    const away = await landOn('wk-session', (gatewayId) => gatewayId !== home.gatewayId, persistent);
+    expect(sessionPresent(away)).toBe(false);
+    const command = await writeCommand(producer, ctx.topics.commands, {
+      deviceId: 'wk-session',
+      name: 'reboot',
+    });
+    await waitFor(
+      () => statusesOf(command.id).at(-1)?.[0] === 'succeeded',
+      20_000,
+      `command ${command.id} to succeed on ${away.gatewayId}`,
+    );
+    expect(statusesOf(command.id).every(([, gatewayId]) => gatewayId === away.gatewayId)).toBe(true);
+    await disconnectCleanly('wk-session', away);
+
+    const back = await landOn('wk-session', (gatewayId) => gatewayId === home.gatewayId, persistent);
+    expect(sessionPresent(back)).toBe(true);
+    // The session the first worker kept never queued the command the other worker delivered.
+    await commandSucceeds('wk-session', home.gatewayId, back.device);
+    expect(back.device.received.map((r) => r.id)).not.toContain(command.id);
+    expect(statusesOf(command.id).map(([status]) => status)).toEqual(['sent', 'delivered', 'succeeded']);
   });
 
   it('keeps a stale connection on one worker from announcing a disconnect after the device moved to the other', async () => {
