@@ -180,6 +180,12 @@ const gateway = section({
     default: 10_000,
     description: 'time a TLS handshake, or the HTTP request that opens MQTT over WebSocket, may take',
   }),
+  maxPendingConnections: setting(integer(1, 10_000_000), {
+    env: 'GATEWAY_MAX_PENDING_CONNECTIONS',
+    default: 2000,
+    description:
+      'connections from all addresses that have not yet completed CONNECT; more are closed at accept, so a reconnect storm is served as fast as the gateway authenticates rather than timing out',
+  }),
   maxPendingConnectionsPerAddress: setting(integer(1, 10_000_000), {
     env: 'GATEWAY_MAX_PENDING_CONNECTIONS_PER_ADDRESS',
     default: 1000,
@@ -423,6 +429,7 @@ const app = section({
 export const WORKER_SPLIT_LIMITS = [
   'maxConnections',
   'connectsPerIpPerSecond',
+  'maxPendingConnections',
   'maxPendingConnectionsPerAddress',
 ] as const;
 

@@ -33,6 +33,7 @@ export interface Listener {
 
 export type RefusedConnection =
   | 'pending_per_address'
+  | 'pending_total'
   | 'first_packet_not_connect'
   | 'connect_too_large'
   | 'tls_handshake_failed'
@@ -72,8 +73,9 @@ function listen(server: TcpServer | HttpServer, port: number, host: string): Pro
 
 /**
  * At most `max` sockets open on `server`. In a node:cluster worker net's own `maxConnections`
- * cannot do it: there a connection it refuses goes back to the primary, which deals it to the next
- * worker, and round again while every worker is full (GATEWAY_WORKERS).
+ * is not used: under round robin a connection it refuses goes back to the primary, which deals it
+ * to the next worker, and round again while every worker is full (GATEWAY_WORKERS); counting here
+ * refuses it at once under either scheduling policy.
  */
 function capOpenSockets(server: TcpServer | HttpServer, max: number): void {
   if (!cluster.isWorker) {
@@ -122,8 +124,8 @@ function handOver(
   request?: IncomingMessage,
 ): boolean {
   const release = policy.pending.admit(address ?? 'unknown');
-  if (!release) {
-    policy.onRefused('pending_per_address');
+  if (typeof release !== 'function') {
+    policy.onRefused(release);
     return false;
   }
   const connection = guarded(stream, policy);

@@ -92,7 +92,11 @@ async function follow(kafka: Kafka, options: FollowOptions): Promise<Following> 
   const consumer = new SupervisedConsumer({
     name: options.name,
     create: (config) => kafka.consumer(config),
-    config: { groupId: options.group, maxWaitTimeInMs: options.maxWaitMs },
+    config: {
+      groupId: options.group,
+      maxWaitTimeInMs: options.maxWaitMs,
+      ...(options.minBytes === undefined ? {} : { minBytes: options.minBytes }),
+    },
     subscription: { topics: [...options.topics], fromBeginning: options.from === 'beginning' },
     run: { autoCommit: false },
     partitionBounds: (topic) => partitionBounds(kafka, topic),

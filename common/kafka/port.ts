@@ -67,6 +67,11 @@ export interface FollowOptions {
   /** How long a fetch waits for records; short for latency, longer for quiet topics. */
   maxWaitMs: number;
   /**
+   * Bytes a fetch waits for, up to `maxWaitMs`, before it answers (default 1: at once). A topic
+   * that takes a steady trickle is then read in a few large fetches rather than one per record.
+   */
+  minBytes?: number;
+  /**
    * Partitions still short of their end that see no record for this long count as read: a
    * compacted partition may have lost its last offset and would never report it.
    */

@@ -22,7 +22,7 @@ export function connectionPolicy(
     maxPacketBytes: g.maxPacketBytes,
     connectMaxBytes: Math.min(g.maxPacketBytes, connectPacketLimit(g.maxPayloadBytes)),
     handshakeTimeoutMs: g.handshakeTimeoutMs,
-    pending: new PendingConnections(g.maxPendingConnectionsPerAddress),
+    pending: new PendingConnections(g.maxPendingConnectionsPerAddress, g.maxPendingConnections),
     onRefused: (reason, error) => {
       metrics.connectionsRefused.inc({ reason });
       if (reason === 'socket_handler_failed') boundary.failed('socket_handler', error);

@@ -65,8 +65,12 @@ export class WorkerSupervisor {
 
   /** Resolves once every worker is ready; rejects, stopping the others, when one exits first. */
   async start(): Promise<WorkerReady[]> {
-    // Round robin also where the platform's default leaves accepting to whichever worker wakes first.
-    cluster.schedulingPolicy = cluster.SCHED_RR;
+    // Workers accept from the shared listening sockets themselves. With round robin the primary
+    // accepts every connection and queues it, without bound, until a worker takes it: in a
+    // reconnect storm of 50,000 devices that queue used up the primary's files (EMFILE), and with
+    // them its health endpoint and the workers' restarts. Accepting in the workers keeps the surplus
+    // in the kernel's listen backlog, and a worker that has used its connection share refuses.
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
     // A primary that exits without its graceful stop (a second signal, a timeout) takes no worker along.
     process.once('exit', () => this.killAll());
     const ready = this.slots.map(

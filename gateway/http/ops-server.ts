@@ -43,7 +43,9 @@ export async function startOpsServer(port: number, host: string, sources: OpsSou
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    // Exclusive: a cluster worker binds its own ops port rather than sharing a handle through the
+    // primary, so its health and metrics do not depend on the primary's accept queue or files.
+    server.listen({ port, host, exclusive: true }, () => resolve());
   });
   return {
     port: () => (server.address() as AddressInfo).port,

@@ -30,17 +30,20 @@ describe('workerLimits', () => {
         workers: 2,
         maxConnections: 50_001,
         connectsPerIpPerSecond: 2000,
+        maxPendingConnections: 2001,
         maxPendingConnectionsPerAddress: 3,
       },
     });
     expect(workerLimits(gateway, 0)).toEqual({
       maxConnections: 25_001,
       connectsPerIpPerSecond: 1000,
+      maxPendingConnections: 1001,
       maxPendingConnectionsPerAddress: 2,
     });
     expect(workerLimits(gateway, 1)).toEqual({
       maxConnections: 25_000,
       connectsPerIpPerSecond: 1000,
+      maxPendingConnections: 1000,
       maxPendingConnectionsPerAddress: 1,
     });
   });
@@ -50,6 +53,7 @@ describe('workerLimits', () => {
     expect(workerLimits(gateway, 0)).toEqual({
       maxConnections: gateway.maxConnections,
       connectsPerIpPerSecond: gateway.connectsPerIpPerSecond,
+      maxPendingConnections: gateway.maxPendingConnections,
       maxPendingConnectionsPerAddress: gateway.maxPendingConnectionsPerAddress,
     });
   });
