@@ -1,15 +1,23 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { RegistryWriter } from '../common/registry/registry-writer.js';
+import { hashSecret } from '../common/registry/secrets.js';
+import { producerSink } from '../common/kafka/producer-sink.js';
+import {
+  startGatewayClusterProcess,
+  type GatewayClusterProcess,
+  type WorkerHealth,
+} from '../test/helpers/gateway-cluster-process.js';
 import { withCleanup, type Cleanup } from './cleanup.js';
-import { startBenchGateway } from './gateway.js';
-import { openKafkaScope } from './kafka-scope.js';
+import { FLEET_KEEPALIVE_SECONDS, FLEET_RECONNECT, fleetSecret } from './fleet-protocol.js';
+import { openKafkaScope, type KafkaScope } from './kafka-scope.js';
 import { parseOpenFilesLimit } from './machine.js';
-import { scrapeMetric } from './prometheus.js';
+import { metricSum } from './prometheus.js';
 import { progress } from './progress.js';
 import { processUsage } from './stats.js';
 import { localKafkaBrokerPid, UsageMeter } from './usage.js';
@@ -17,31 +25,48 @@ import { localKafkaBrokerPid, UsageMeter } from './usage.js';
 export interface ConnectionsOptions {
   brokers: string[];
   devices: number;
-  /** Devices one client process holds; with the gateway's, each process stays under its fd limit. */
+  /** Device sockets one gateway worker holds at most: its share of the per-process file limit. */
+  devicesPerWorker: number;
+  /** Devices one load-generator process holds, each process on its own loopback source address. */
   devicesPerProcess: number;
-  /** Connects in progress at once in each client process. */
+  /** Connects in progress at once in each load-generator process, during the first connect. */
   concurrency: number;
-  /** Each device subscribes to its own commands/#, as the simulator's devices do. */
-  subscribe: boolean;
   settleSeconds: number;
+  /** How long the reconnect storm may take before the scenario gives up waiting. */
+  stormTimeoutSeconds: number;
 }
 
-interface WorkerMessage {
+/**
+ * Host-wide connection limit over the fleet: workers take connections in turn as they are free, not
+ * in strict rotation, so their counts differ by a few per cent and each enforces only its share.
+ */
+const CONNECTION_HEADROOM = 1.1;
+
+export const CONNECTIONS_TARGETS = { kibPerConnection: 20, stormSeconds: 60 } as const;
+
+interface ProcessMessage {
   type: string;
   connected?: number;
   failed?: number;
+  reconnected?: number;
+  startedAt?: number;
+  firstDropAt?: number;
+  lastReadyAt?: number;
+  counters?: Record<string, number>;
+  duringStorm?: Record<string, number>;
+  errors?: Record<string, number>;
   firstError?: string;
-  seconds?: number;
 }
 
-interface Worker {
+interface LoadProcess {
   child: ChildProcessByStdio<Writable, Readable, null>;
-  next(type: string, timeoutMs: number): Promise<WorkerMessage>;
+  sourceAddress: string;
+  next(type: string, timeoutMs: number): Promise<ProcessMessage>;
 }
 
-const WORKER = fileURLToPath(new URL('./connections-worker.ts', import.meta.url));
+const LOAD_PROCESS = fileURLToPath(new URL('./fleet-devices-process.ts', import.meta.url));
 
-/** How many client processes hold `devices` at no more than `perProcess` each, and how many each holds. */
+/** How many processes hold `devices` at no more than `perProcess` each, and how many each holds. */
 export function splitDevices(devices: number, perProcess: number): number[] {
   const processes = Math.max(1, Math.ceil(devices / perProcess));
   return Array.from(
@@ -50,133 +75,364 @@ export function splitDevices(devices: number, perProcess: number): number[] {
   );
 }
 
-function startWorker(env: Record<string, string>, cleanup: Cleanup): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    env: { ...process.env, ...env },
+/** The loopback source address of load-generator process `index` (127.0.0.1 is left to the rest). */
+export function sourceAddress(index: number): string {
+  return `127.0.0.${11 + index}`;
+}
+
+/** Why this many processes: every device is one socket in a gateway worker and one in a load generator. */
+export function fdPlan(
+  devices: number,
+  workers: number,
+  loadShares: number[],
+  hardLimit: number | null,
+): string {
+  const perWorker = Math.ceil(devices / workers);
+  const room =
+    hardLimit === null ? 'no limit' : `a hard limit of ${hardLimit} each, leaving ${hardLimit - perWorker}`;
+  return (
+    `${devices} device sockets over ${workers} gateway worker(s) of about ${perWorker} (${room} for ` +
+    `their other files); load generated by ${loadShares.length} process(es) of at most ` +
+    `${Math.max(...loadShares)} sockets, each from its own 127.0.0.x source address`
+  );
+}
+
+const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+function startLoadProcess(index: number, env: Record<string, string>, cleanup: Cleanup): LoadProcess {
+  const address = sourceAddress(index);
+  const child = spawn(process.execPath, ['--import', 'tsx', LOAD_PROCESS], {
+    env: { ...process.env, ...env, BENCH_SOURCE_ADDRESS: address },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  cleanup.add(`client process ${child.pid}`, async () => {
+  cleanup.add(`load process ${child.pid}`, async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.stdin.end('close\n');
     await Promise.race([exited, sleep(10_000)]);
     child.kill('SIGKILL');
   });
-  const inbox: WorkerMessage[] = [];
+  const inbox: ProcessMessage[] = [];
   const waiting: (() => void)[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
-    inbox.push(JSON.parse(line) as WorkerMessage);
+    inbox.push(JSON.parse(line) as ProcessMessage);
     waiting.splice(0).forEach((wake) => wake());
   });
   child.once('exit', () => waiting.splice(0).forEach((wake) => wake()));
-  const next = async (type: string, timeoutMs: number): Promise<WorkerMessage> => {
+  const next = async (type: string, timeoutMs: number): Promise<ProcessMessage> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const index = inbox.findIndex((m) => m.type === type);
       if (index >= 0) return inbox.splice(index, 1)[0]!;
-      if (child.exitCode !== null) throw new Error(`client process exited with ${child.exitCode}`);
-      if (Date.now() > deadline) throw new Error(`client process sent no "${type}" in ${timeoutMs} ms`);
+      if (child.exitCode !== null) throw new Error(`load process exited with ${child.exitCode}`);
+      if (Date.now() > deadline) throw new Error(`load process sent no "${type}" in ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         waiting.push(resolve);
         setTimeout(resolve, 1_000).unref();
       });
     }
   };
-  return { child, next };
+  return { child, sourceAddress: address, next };
 }
 
-/** Why this many devices: every device is one open socket in the gateway and one in a client process. */
-export function fdPlan(devices: number, shares: number[], hardLimit: number | null): string {
-  const room =
-    hardLimit === null ? 'no limit' : `a hard limit of ${hardLimit}, leaving ${hardLimit - devices}`;
-  return (
-    `${devices} device sockets in one gateway process (${room} for its other files); ` +
-    `clients in ${shares.length} process(es) of at most ${Math.max(...shares)} sockets each`
-  );
+/** Writes the fleet into the registry topic the gateway authenticates against, with the hub's hash. */
+async function provision(scope: KafkaScope, ids: string[], seed: string, cleanup: Cleanup): Promise<number> {
+  const started = Date.now();
+  const producer = scope.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  cleanup.add('registry producer', () => producer.disconnect());
+  const writer = new RegistryWriter(producerSink(producer), scope.topics.devices);
+  for (let i = 0; i < ids.length; i += 500) {
+    await Promise.all(
+      ids.slice(i, i + 500).map(async (deviceId) =>
+        writer.put({
+          deviceId,
+          secretHash: await hashSecret(fleetSecret(seed, deviceId)),
+          createdAt: Date.now(),
+          attributes: {},
+        }),
+      ),
+    );
+  }
+  return (Date.now() - started) / 1000;
 }
 
-const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
+interface WorkerSample {
+  gatewayId: string;
+  pid: number;
+  rssBytes: number;
+  restarts: number;
+  connections?: number;
+}
 
-function openFiles(pid: number): number {
-  return readdirSync(`/proc/${pid}/fd`).length;
+async function workerSamples(gateway: GatewayClusterProcess): Promise<WorkerSample[]> {
+  const { body } = await gateway.health();
+  return body.workers.map((w) => ({
+    gatewayId: w.gatewayId,
+    pid: w.pid ?? 0,
+    rssBytes: w.pid === undefined ? 0 : processUsage(w.pid).rssBytes,
+    restarts: w.restarts,
+    ...(w.report?.connections === undefined ? {} : { connections: w.report.connections }),
+  }));
+}
+
+const sumRss = (samples: WorkerSample[]): number => samples.reduce((sum, s) => sum + s.rssBytes, 0);
+
+function total(messages: ProcessMessage[], pick: (m: ProcessMessage) => number | undefined): number {
+  return messages.reduce((sum, m) => sum + (pick(m) ?? 0), 0);
+}
+
+function mergedCounts(records: (Record<string, number> | undefined)[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const record of records)
+    for (const [key, value] of Object.entries(record ?? {})) out[key] = (out[key] ?? 0) + value;
+  return out;
+}
+
+/** The gateway's warnings and errors so far, counted by message, with the first few in full. */
+function gatewayProblems(gateway: GatewayClusterProcess): Record<string, unknown> {
+  const problems = gateway.logs.filter((line) => typeof line.level === 'number' && line.level >= 40);
+  const counts: Record<string, number> = {};
+  for (const line of problems) counts[String(line.msg)] = (counts[String(line.msg)] ?? 0) + 1;
+  const first = problems.slice(0, 10).map(({ msg, worker, gatewayId, code, signal, err }) => ({
+    msg,
+    worker: worker ?? gatewayId,
+    ...(code === undefined ? {} : { code, signal }),
+    ...(err === undefined ? {} : { err: (err as { message?: unknown }).message }),
+  }));
+  return { counts, first };
+}
+
+/** Restarts every worker at once by killing them: each device's connection drops in the same instant. */
+function killWorkers(samples: WorkerSample[]): void {
+  for (const { pid } of samples) if (pid > 0) process.kill(pid, 'SIGKILL');
+}
+
+/** CPU milliseconds per connect of the gateway's workers, the load generators and Kafka. */
+function cpuMsPerConnect(
+  usage: Record<string, { cpuPercent: number }>,
+  seconds: number,
+  connects: number,
+): { gatewayWorkers: number; loadProcesses: number; kafkaBroker: number; all: number } {
+  const ms = (match: (name: string) => boolean): number =>
+    round2(
+      (Object.entries(usage)
+        .filter(([name]) => match(name))
+        .reduce((sum, [, u]) => sum + u.cpuPercent, 0) *
+        (seconds * 10)) /
+        Math.max(1, connects),
+    );
+  return {
+    gatewayWorkers: ms((name) => name.startsWith('gw-')),
+    loadProcesses: ms((name) => name.startsWith('loadProcess')),
+    kafkaBroker: ms((name) => name === 'kafkaBroker'),
+    all: ms((name) => name === 'allProcesses'),
+  };
+}
+
+/** Seconds from `since` until every killed worker runs again (a new pid, ready), polled. */
+async function timeWorkersBack(
+  gateway: GatewayClusterProcess,
+  since: number,
+  killed: WorkerSample[],
+): Promise<number | null> {
+  const old = new Set(killed.map((w) => w.pid));
+  while (Date.now() - since < 120_000) {
+    await sleep(250);
+    const { body } = await gateway.health().catch(() => ({ body: { workers: [] as WorkerHealth[] } }));
+    const running = body.workers.filter((w) => w.state === 'running' && !old.has(w.pid ?? 0));
+    if (running.length === killed.length) return round2((Date.now() - since) / 1000);
+  }
+  return null;
+}
+
+async function gatewayCounters(gateway: GatewayClusterProcess): Promise<Record<string, number>> {
+  const text = await gateway.metrics();
+  // prom-client shows a labelled counter only once it has counted something.
+  const sum = (name: string): number => metricSum(text, name) || 0;
+  const refusedBy: Record<string, number> = {};
+  for (const [, reason, value] of text.matchAll(
+    /^gateway_connections_refused_total\{[^}]*reason="([^"]+)"[^}]*\} (\S+)$/gm,
+  ))
+    refusedBy[reason!] = (refusedBy[reason!] ?? 0) + Number(value);
+  return {
+    connections: sum('gateway_connections'),
+    ...Object.fromEntries(Object.entries(refusedBy).map(([reason, n]) => [`refused_${reason}`, n])),
+    authFailures: sum('gateway_auth_failures_total'),
+    connectionsRefused: sum('gateway_connections_refused_total'),
+    rejections: sum('gateway_rejections_total'),
+  };
 }
 
 /**
- * N idle devices connect to one gateway process (mqtt.js clients in child processes): the gateway's
- * resident memory per connection and the connect rate.
+ * N idle devices, authenticated against the real registry, on one host: a gateway with as many
+ * workers as the per-process file limit needs and load generators on several source addresses.
+ * Reports the workers' resident memory per connection and the connect rate, then restarts every
+ * worker at once and times how long the whole fleet takes to be back.
  */
 export function runConnections(options: ConnectionsOptions): Promise<Record<string, unknown>> {
   return withCleanup(async (cleanup) => {
     const scope = await openKafkaScope(options.brokers, 'conn', cleanup);
-    const gateway = await startBenchGateway(scope, options.brokers, cleanup, {
-      GATEWAY_CONNECTS_PER_IP_PER_SECOND: '1000000',
-      GATEWAY_MAX_CONNECTIONS: String(Math.max(50_000, options.devices)),
+    const ids = Array.from({ length: options.devices }, (_, i) => `fleet-${i}`);
+    const seed = scope.prefix;
+    const provisionSeconds = await provision(scope, ids, seed, cleanup);
+    progress(`connections: provisioned ${ids.length} devices in ${provisionSeconds.toFixed(1)} s`);
+
+    const workers = Math.max(2, Math.ceil(options.devices / options.devicesPerWorker));
+    const gateway = await startGatewayClusterProcess(
+      {
+        KAFKA_BROKERS: options.brokers.join(','),
+        KAFKA_TOPIC_PREFIX: scope.prefix,
+        GATEWAY_ID: `gw-${scope.prefix}`,
+        GATEWAY_WORKERS: String(workers),
+        DEVICE_AUTH: 'registry',
+        // A host-wide figure the workers split between them. The per-address limits keep their
+        // defaults: in a storm they are what refuses the surplus cheaply, before it costs a handshake.
+        GATEWAY_MAX_CONNECTIONS: String(Math.ceil(options.devices * CONNECTION_HEADROOM)),
+      },
+      180_000,
+    );
+    cleanup.add('gateway cluster', async () => {
+      progress(`gateway stopped (exit code ${await gateway.stop()})`);
     });
     const shares = splitDevices(options.devices, options.devicesPerProcess);
-    const workers = shares.map((count, i) =>
-      startWorker(
-        {
-          BENCH_MQTT_URL: gateway.process.mqttUrl,
-          BENCH_TAG: `idle${i}`,
-          BENCH_COUNT: String(count),
-          BENCH_CONCURRENCY: String(options.concurrency),
-          BENCH_SUBSCRIBE: options.subscribe ? '1' : '0',
-        },
-        cleanup,
-      ),
-    );
-    await Promise.all(workers.map((w) => w.next('ready', 60_000)));
+    let first = 0;
+    const loads = shares.map((count, index) => {
+      const env = {
+        BENCH_MQTT_HOST: '127.0.0.1',
+        BENCH_MQTT_PORT: String(gateway.ports.mqtt),
+        BENCH_TAG: 'fleet',
+        BENCH_FIRST: String(first),
+        BENCH_COUNT: String(count),
+        BENCH_CONCURRENCY: String(options.concurrency),
+        BENCH_SECRET_SEED: seed,
+      };
+      first += count;
+      return startLoadProcess(index, env, cleanup);
+    });
+    await Promise.all(loads.map((l) => l.next('ready', 60_000)));
     await sleep(options.settleSeconds * 1000);
-    const limit = parseOpenFilesLimit(readFileSync(`/proc/${gateway.pid}/limits`, 'utf8'));
-    const before = processUsage(gateway.pid).rssBytes;
-    const openBefore = openFiles(gateway.pid);
-    progress(`connections: ${options.devices} devices from ${workers.length} client processes`);
-    const meter = new UsageMeter({
-      gateway: gateway.pid,
+    const idle = await workerSamples(gateway);
+    const limit = parseOpenFilesLimit(readFileSync(`/proc/${idle[0]?.pid ?? process.pid}/limits`, 'utf8'));
+
+    progress(`connections: ${options.devices} devices, ${workers} workers, ${loads.length} load processes`);
+    const pids = {
+      primary: gateway.child.pid,
+      ...Object.fromEntries(idle.map((w) => [w.gatewayId, w.pid])),
       kafkaBroker: await localKafkaBrokerPid(),
-      ...Object.fromEntries(workers.map((w, i) => [`clientProcess${i}`, w.child.pid])),
-    }).start();
-    const started = performance.now();
-    workers.forEach((w) => w.child.stdin.write('connect\n'));
-    const results = await Promise.all(workers.map((w) => w.next('connected', 300_000)));
-    const connectSeconds = (performance.now() - started) / 1000;
-    const duringConnect = meter.stop();
-    const connected = results.reduce((sum, r) => sum + (r.connected ?? 0), 0);
-    const failed = results.reduce((sum, r) => sum + (r.failed ?? 0), 0);
-    progress(`connections: ${connected} connected in ${connectSeconds.toFixed(1)} s, ${failed} failed`);
+      ...Object.fromEntries(loads.map((l, i) => [`loadProcess${i}`, l.child.pid])),
+    };
+    const connectMeter = new UsageMeter(pids).start();
+    loads.forEach((l) => l.child.stdin.write('connect\n'));
+    const connects = await Promise.all(loads.map((l) => l.next('connected', 600_000)));
+    const connectUsage = connectMeter.stop();
+    const connected = total(connects, (m) => m.connected);
+    const connectSeconds =
+      (Math.max(...connects.map((m) => m.lastReadyAt ?? 0)) -
+        Math.min(...connects.map((m) => m.startedAt ?? 0))) /
+      1000;
+    progress(`connections: ${connected} connected in ${connectSeconds.toFixed(1)} s`);
+    const cost = cpuMsPerConnect(connectUsage, connectSeconds, connected);
     await sleep(options.settleSeconds * 1000);
-    const after = processUsage(gateway.pid).rssBytes;
-    const clientRss = workers.reduce((sum, w) => sum + processUsage(w.child.pid ?? 0).rssBytes, 0);
+    const full = await workerSamples(gateway);
+    const afterConnect = await gatewayCounters(gateway);
+    const perConnectionKiB = connected > 0 ? (sumRss(full) - sumRss(idle)) / connected / 1024 : null;
+
+    progress('connections: reconnect storm (every worker killed at once)');
+    const stormAt = Date.now();
+    loads.forEach((l) => l.child.stdin.write(`storm ${stormAt} ${options.stormTimeoutSeconds * 1000}\n`));
+    const stormMeter = new UsageMeter({ primary: gateway.child.pid, kafkaBroker: pids.kafkaBroker }).start();
+    killWorkers(full);
+    const workersBack = timeWorkersBack(gateway, stormAt, full);
+    const storms = await Promise.all(
+      loads.map((l) => l.next('reconnected', (options.stormTimeoutSeconds + 15) * 1000)),
+    ).catch((error: unknown) => {
+      progress(`connections: storm incomplete; gateway said ${JSON.stringify(gatewayProblems(gateway))}`);
+      throw error;
+    });
+    const stormUsage = stormMeter.stop();
+    const workersBackSeconds = await workersBack;
+    const reconnected = total(storms, (m) => m.reconnected);
+    const stormSeconds = (Math.max(...storms.map((m) => m.lastReadyAt ?? 0)) - stormAt) / 1000;
+    progress(`connections: ${reconnected} back in ${stormSeconds.toFixed(1)} s`);
+    await sleep(options.settleSeconds * 1000);
+    const restarted = await workerSamples(gateway);
+    const afterStorm = await gatewayCounters(gateway);
+    const loadRss = loads.reduce((sum, l) => sum + processUsage(l.child.pid ?? 0).rssBytes, 0);
+
+    const connectErrors = connected === options.devices && total(connects, (m) => m.failed) === 0;
     return {
       scenario: 'connections',
       parameters: {
         devices: options.devices,
-        clientProcesses: workers.length,
-        devicesPerClientProcess: shares,
-        connectConcurrencyPerProcess: options.concurrency,
-        subscribeToCommands: options.subscribe,
-        keepaliveSeconds: 60,
+        gatewayWorkers: workers,
+        loadProcesses: loads.length,
+        devicesPerLoadProcess: shares,
+        sourceAddresses: loads.map((l) => l.sourceAddress),
+        connectConcurrencyPerLoadProcess: options.concurrency,
+        auth: 'DEVICE_AUTH=registry, salted SHA-256 (what the hub writes), provisioned through Kafka',
+        device: `raw MQTT 3.1.1 socket: CONNECT (keepalive ${FLEET_KEEPALIVE_SECONDS} s), SUBSCRIBE commands/#, then idle`,
+        reconnect: `full jitter over ${FLEET_RECONNECT.initialMs} ms doubling to ${FLEET_RECONNECT.maxMs} ms`,
+        storm: 'SIGKILL of every worker at once; the primary restarts them (docs/gateway.md)',
         settleSeconds: options.settleSeconds,
-        fdPlan: fdPlan(options.devices, shares, limit.hard),
-        gatewayOpenFilesLimit: limit,
+        fdPlan: fdPlan(options.devices, workers, shares, limit.hard),
+        workerOpenFilesLimit: limit,
       },
-      connected,
-      failed,
-      firstError: results.find((r) => r.firstError)?.firstError,
-      gatewayConnectionsMetric: await scrapeMetric(gateway.metricsUrl, 'gateway_connections'),
-      gatewayOpenFiles: { before: openBefore, after: openFiles(gateway.pid) },
-      connectSeconds: Math.round(connectSeconds * 100) / 100,
-      connectsPerSecond: Math.round(connected / connectSeconds),
-      gateway: {
-        rssBeforeMiB: mib(before),
-        rssAfterMiB: mib(after),
-        rssPerConnectionKiB:
-          connected > 0 ? Math.round(((after - before) / connected / 1024) * 10) / 10 : null,
+      provisionSeconds: round2(provisionSeconds),
+      connect: {
+        connected,
+        failed: total(connects, (m) => m.failed),
+        errors: mergedCounts(connects.map((m) => m.errors)),
+        counters: mergedCounts(connects.map((m) => m.counters)),
+        seconds: round2(connectSeconds),
+        connectsPerSecond: Math.round(connected / connectSeconds),
+        usage: connectUsage,
+        cpuMsPerConnect: cost,
+        gateway: afterConnect,
       },
-      cpuPercentWhileConnecting: duringConnect,
-      clientProcesses: {
-        rssMiB: mib(clientRss),
-        rssPerConnectionKiB: connected > 0 ? Math.round((clientRss / connected / 1024) * 10) / 10 : null,
+      memory: {
+        workersRssAtZeroMiB: mib(sumRss(idle)),
+        workersRssAtAllMiB: mib(sumRss(full)),
+        perWorker: full.map((w, i) => ({
+          gatewayId: w.gatewayId,
+          connections: w.connections,
+          rssAtZeroMiB: mib(idle[i]?.rssBytes ?? 0),
+          rssAtAllMiB: mib(w.rssBytes),
+        })),
+        perConnectionKiB: perConnectionKiB === null ? null : Math.round(perConnectionKiB * 10) / 10,
+        loadProcessesRssMiB: mib(loadRss),
+      },
+      storm: {
+        reconnected,
+        seconds: round2(stormSeconds),
+        firstDropAfterMs: Math.min(...storms.map((m) => m.firstDropAt ?? Infinity)) - stormAt,
+        duringStorm: mergedCounts(storms.map((m) => m.duringStorm)),
+        errors: mergedCounts(storms.map((m) => m.errors)),
+        workersRestarted: restarted.filter((w) => w.restarts > 0).length,
+        workersRunningAgainAfterSeconds: workersBackSeconds,
+        // What the storm cannot beat here: the workers' restart, then every connect at the CPU
+        // cost the first connect measured, on all of this machine's cores and nothing else.
+        floorSeconds:
+          workersBackSeconds === null
+            ? null
+            : round2(workersBackSeconds + (options.devices * cost.all) / (cpus().length * 1000)),
+        usage: stormUsage,
+        gateway: afterStorm,
+        gatewayLog: gatewayProblems(gateway),
+      },
+      targets: {
+        perConnectionKiB: {
+          target: CONNECTIONS_TARGETS.kibPerConnection,
+          met: perConnectionKiB !== null && perConnectionKiB <= CONNECTIONS_TARGETS.kibPerConnection,
+        },
+        stormSeconds: {
+          target: CONNECTIONS_TARGETS.stormSeconds,
+          met: reconnected === options.devices && stormSeconds <= CONNECTIONS_TARGETS.stormSeconds,
+        },
+        zeroErrors: {
+          met: connectErrors && afterConnect.authFailures === 0 && afterStorm.authFailures === 0,
+        },
       },
     };
   });

@@ -3,7 +3,7 @@
 import { runCommandsBench } from './commands.js';
 import { runConsoleBench } from './console.js';
 import { cleanUpOnSignals } from './cleanup.js';
-import { parseBenchArgs } from './cli.js';
+import { connectionBudget, parseBenchArgs } from './cli.js';
 import { runAuthConnects } from './auth-connects.js';
 import { runConnections } from './connections.js';
 import { runIngest, type IngestOptions } from './ingest.js';
@@ -24,7 +24,7 @@ const SCENARIOS = [
 
 let args: ReturnType<typeof parseBenchArgs>;
 try {
-  args = parseBenchArgs(process.argv.slice(2), SCENARIOS, describeMachine().openFilesLimit.hard);
+  args = parseBenchArgs(process.argv.slice(2), SCENARIOS);
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(2);
@@ -71,10 +71,11 @@ const run: Record<(typeof SCENARIOS)[number], () => Promise<Record<string, unkno
     runConnections({
       brokers,
       devices: args.connections,
-      devicesPerProcess: 9_000,
+      devicesPerWorker: connectionBudget(describeMachine().openFilesLimit.hard),
+      devicesPerProcess: args.quick ? 500 : 9_000,
       concurrency: 100,
-      subscribe: true,
       settleSeconds: args.quick ? 1 : 3,
+      stormTimeoutSeconds: 150,
     }),
   auth: () =>
     runAuthConnects({

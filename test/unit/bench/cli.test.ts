@@ -28,7 +28,7 @@ describe('connectionBudget', () => {
 
 describe('parseBenchArgs', () => {
   it('has short phases and 1000 connections in quick mode', () => {
-    const args = parseBenchArgs(['--quick', '--scenario', 'ingest,limits'], KNOWN, 20_000);
+    const args = parseBenchArgs(['--quick', '--scenario', 'ingest,limits'], KNOWN);
     expect(args).toMatchObject({
       quick: true,
       scenarios: ['ingest', 'limits'],
@@ -37,16 +37,16 @@ describe('parseBenchArgs', () => {
     });
   });
 
-  it('sizes the full run from the fd limit and takes overrides', () => {
-    expect(parseBenchArgs([], KNOWN, 20_000)).toMatchObject({
+  it('runs the full fleet of 50,000 idle devices and takes overrides', () => {
+    expect(parseBenchArgs([], KNOWN)).toMatchObject({
       seconds: 20,
-      connections: 18_000,
+      connections: 50_000,
       devices: 100,
     });
-    expect(parseBenchArgs(['--devices', '50', '--seconds', '5'], KNOWN, 20_000)).toMatchObject({
+    expect(parseBenchArgs(['--devices', '50', '--seconds', '5'], KNOWN)).toMatchObject({
       devices: 50,
       seconds: 5,
     });
-    expect(() => parseBenchArgs(['--seconds', 'soon'], KNOWN, 20_000)).toThrow(/--seconds/);
+    expect(() => parseBenchArgs(['--seconds', 'soon'], KNOWN)).toThrow(/--seconds/);
   });
 });
