@@ -61,10 +61,18 @@ export interface TlsMaterial {
   key: Buffer;
 }
 
+/**
+ * Connections the kernel holds for the gateway to accept (capped by net.core.somaxconn). When the
+ * queue is full the kernel drops SYNs, and a device retries only after 1, 3, 7, 15 s: in a
+ * reconnect storm it is better that the gateway accepts and refuses the surplus at once
+ * (GATEWAY_MAX_PENDING_CONNECTIONS), so devices back off on their own jittered schedule.
+ */
+const LISTEN_BACKLOG = 4096;
+
 function listen(server: TcpServer | HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
