@@ -49,7 +49,10 @@ const counters = {
 };
 const errorSamples = new Map<string, number>();
 let firstError: string | undefined;
-let reconnecting = false;
+let stopping = false;
+// A device refused while the fleet first connects (a worker that used its share) tries again, as
+// it would in the field, this often before it counts as failed.
+const CONNECT_ATTEMPTS = 20;
 const PINGREQ = Buffer.from([0xc0, 0x00]);
 
 function send(message: Record<string, unknown>): void {
@@ -142,8 +145,9 @@ function open(device: Device): void {
     device.ready = false;
     if (wasReady) device.droppedAt = Date.now();
     else counters.closedBeforeReady++;
-    if (!reconnecting) {
-      device.onReady?.(new Error(firstError ?? 'closed before SUBACK'));
+    if (stopping) return;
+    if (device.onReady !== undefined && device.attempts + 1 >= CONNECT_ATTEMPTS) {
+      device.onReady(new Error(firstError ?? 'closed before SUBACK'));
       device.onReady = undefined;
       return;
     }
@@ -171,8 +175,6 @@ async function connectAll(): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
-  // From here on a dropped device comes back by itself.
-  reconnecting = true;
   send({
     type: 'connected',
     connected: devices.filter((d) => d.ready).length,
@@ -221,7 +223,7 @@ setInterval(() => {
 }, 5_000).unref();
 
 function closeAll(): void {
-  reconnecting = false;
+  stopping = true;
   for (const device of devices) device.socket?.destroy();
   process.exit(0);
 }
