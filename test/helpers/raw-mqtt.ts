@@ -44,9 +44,10 @@ export class RawMqttClient {
     );
   }
 
-  static open(port: number, host = '127.0.0.1'): Promise<RawMqttClient> {
+  /** `localAddress` picks the loopback source address (127.0.0.x), as another host would have. */
+  static open(port: number, host = '127.0.0.1', localAddress?: string): Promise<RawMqttClient> {
     return new Promise((resolve, reject) => {
-      const socket = netConnect({ port, host });
+      const socket = netConnect({ port, host, ...(localAddress === undefined ? {} : { localAddress }) });
       socket.once('error', reject);
       socket.once('connect', () => {
         socket.off('error', reject);

@@ -5,7 +5,12 @@ import { awaitSentinels, gatewayHealth, lastLogs, victimSubscription } from '../
 import { writeCommand } from '../../helpers/commands.js';
 import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
 import { collectTopics, uniqueName, useTestTopics, type CollectedRecord } from '../../helpers/kafka.js';
-import { startMosquittoSub, type MosquittoSubscriber, type MosquittoWill } from '../../helpers/mosquitto.js';
+import {
+  mosquittoPub,
+  startMosquittoSub,
+  type MosquittoSubscriber,
+  type MosquittoWill,
+} from '../../helpers/mosquitto.js';
 import { RawMqttClient, encodeRemainingLength } from '../../helpers/raw-mqtt.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -469,5 +474,70 @@ describe('adversarial: before CONNECT', () => {
     );
     expect(result).toBe('acknowledged');
     await waitFor(() => collected.records.some((r) => r.key === 'preauth-good'), 15_000, 'its telemetry');
+  });
+});
+
+/**
+ * GATEWAY_MAX_PENDING_CONNECTIONS: connections that have not completed CONNECT, from every address
+ * together. Silent sockets from several source addresses (each under its per-address cap) fill it;
+ * the next connection is refused at accept and counted, and a device gets in once one slot frees.
+ */
+describe('adversarial: silent connections from many addresses', () => {
+  const ctx = useTestTopics();
+  let gateway: GatewayProcess;
+
+  beforeAll(async () => {
+    gateway = await startGatewayProcess({
+      KAFKA_TOPIC_PREFIX: ctx.prefix,
+      GATEWAY_ID: 'gw-pending-total',
+      GATEWAY_MAX_PENDING_CONNECTIONS: '3',
+      // Nothing but the cap under test closes a silent socket here.
+      GATEWAY_CONNECT_TIMEOUT_MS: '600000',
+    });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  const refusedPendingTotal = async (): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${gateway.ports.http}/metrics`)).text();
+    const match = /^gateway_connections_refused_total\{[^}]*reason="pending_total"[^}]*\} (\S+)$/m.exec(text);
+    return match ? Number(match[1]) : 0;
+  };
+
+  it('refuses the connection past the cap at accept, counts it, and admits a device once a slot frees', async () => {
+    const silent = await Promise.all(
+      ['127.0.0.31', '127.0.0.32', '127.0.0.33'].map((address) =>
+        RawMqttClient.open(gateway.ports.mqtt, '127.0.0.1', address),
+      ),
+    );
+    await waitFor(async () => (await gatewayHealth(gateway)).status === 200, 10_000, 'gateway healthy');
+    const refused = await mosquittoPub(gateway.ports.mqtt, {
+      clientId: 'pending-late',
+      topic: 'devices/pending-late/telemetry',
+      qos: 1,
+      message: '{"metrics":{"t":1}}',
+    });
+    expect(refused.acknowledged).toBe(false);
+    await waitFor(async () => (await refusedPendingTotal()) >= 1, 10_000, 'a pending_total refusal counted');
+    // The silent sockets themselves were not touched by the refusal.
+    expect(silent.map((client) => client.closed)).toEqual([false, false, false]);
+
+    await silent[0]!.destroy();
+    const admitted = await waitFor(
+      async () => {
+        const result = await mosquittoPub(gateway.ports.mqtt, {
+          clientId: 'pending-late',
+          topic: 'devices/pending-late/telemetry',
+          qos: 1,
+          message: '{"metrics":{"t":2}}',
+        });
+        return result.acknowledged ? result : null;
+      },
+      15_000,
+      'the device admitted once a slot freed',
+    );
+    expect(admitted.acknowledged).toBe(true);
+    expect(await gatewayHealth(gateway)).toMatchObject({ alive: true, status: 200 });
   });
 });
