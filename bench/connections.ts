@@ -14,9 +14,10 @@ import {
   type WorkerHealth,
 } from '../test/helpers/gateway-cluster-process.js';
 import { withCleanup, type Cleanup } from './cleanup.js';
+import { compiledGatewayEntry } from './compiled-gateway.js';
 import { FLEET_KEEPALIVE_SECONDS, FLEET_RECONNECT, fleetSecret } from './fleet-protocol.js';
 import { openKafkaScope, type KafkaScope } from './kafka-scope.js';
-import { parseOpenFilesLimit } from './machine.js';
+import { listenQueueCounters, overflowsBetween, parseOpenFilesLimit } from './machine.js';
 import { metricSum } from './prometheus.js';
 import { progress } from './progress.js';
 import { processUsage } from './stats.js';
@@ -32,6 +33,11 @@ export interface ConnectionsOptions {
   /** Connects in progress at once in each load-generator process, during the first connect. */
   concurrency: number;
   settleSeconds: number;
+  /**
+   * How long the workers sit idle before their RSS is read, with none and with every device
+   * connected: V8 hands back the heap a connect burst grew only once a process has been idle.
+   */
+  memorySettleSeconds: number;
   /** How long the reconnect storm may take before the scenario gives up waiting. */
   stormTimeoutSeconds: number;
 }
@@ -280,6 +286,7 @@ export function runConnections(options: ConnectionsOptions): Promise<Record<stri
     progress(`connections: provisioned ${ids.length} devices in ${provisionSeconds.toFixed(1)} s`);
 
     const workers = Math.max(2, Math.ceil(options.devices / options.devicesPerWorker));
+    const entry = await compiledGatewayEntry(scope.prefix, cleanup);
     const gateway = await startGatewayClusterProcess(
       {
         KAFKA_BROKERS: options.brokers.join(','),
@@ -292,6 +299,7 @@ export function runConnections(options: ConnectionsOptions): Promise<Record<stri
         GATEWAY_MAX_CONNECTIONS: String(Math.ceil(options.devices * CONNECTION_HEADROOM)),
       },
       180_000,
+      entry,
     );
     cleanup.add('gateway cluster', async () => {
       progress(`gateway stopped (exit code ${await gateway.stop()})`);
@@ -312,7 +320,7 @@ export function runConnections(options: ConnectionsOptions): Promise<Record<stri
       return startLoadProcess(index, env, cleanup);
     });
     await Promise.all(loads.map((l) => l.next('ready', 60_000)));
-    await sleep(options.settleSeconds * 1000);
+    await sleep(options.memorySettleSeconds * 1000);
     const idle = await workerSamples(gateway);
     const limit = parseOpenFilesLimit(readFileSync(`/proc/${idle[0]?.pid ?? process.pid}/limits`, 'utf8'));
 
@@ -323,10 +331,12 @@ export function runConnections(options: ConnectionsOptions): Promise<Record<stri
       kafkaBroker: await localKafkaBrokerPid(),
       ...Object.fromEntries(loads.map((l, i) => [`loadProcess${i}`, l.child.pid])),
     };
+    const queueBeforeConnect = listenQueueCounters();
     const connectMeter = new UsageMeter(pids).start();
     loads.forEach((l) => l.child.stdin.write('connect\n'));
     const connects = await Promise.all(loads.map((l) => l.next('connected', 600_000)));
     const connectUsage = connectMeter.stop();
+    const queueAfterConnect = listenQueueCounters();
     const connected = total(connects, (m) => m.connected);
     const connectSeconds =
       (Math.max(...connects.map((m) => m.lastReadyAt ?? 0)) -
@@ -335,11 +345,17 @@ export function runConnections(options: ConnectionsOptions): Promise<Record<stri
     progress(`connections: ${connected} connected in ${connectSeconds.toFixed(1)} s`);
     const cost = cpuMsPerConnect(connectUsage, connectSeconds, connected);
     await sleep(options.settleSeconds * 1000);
+    const justConnected = await workerSamples(gateway);
+    await sleep(Math.max(0, options.memorySettleSeconds - options.settleSeconds) * 1000);
     const full = await workerSamples(gateway);
     const afterConnect = await gatewayCounters(gateway);
-    const perConnectionKiB = connected > 0 ? (sumRss(full) - sumRss(idle)) / connected / 1024 : null;
+    const kibPerConnection = (samples: WorkerSample[]) =>
+      connected > 0 ? (sumRss(samples) - sumRss(idle)) / connected / 1024 : null;
+    const perConnectionKiB = kibPerConnection(full);
+    const justConnectedKiB = kibPerConnection(justConnected);
 
     progress('connections: reconnect storm (every worker killed at once)');
+    const queueBeforeStorm = listenQueueCounters();
     const stormAt = Date.now();
     loads.forEach((l) => l.child.stdin.write(`storm ${stormAt} ${options.stormTimeoutSeconds * 1000}\n`));
     const stormMeter = new UsageMeter({ primary: gateway.child.pid, kafkaBroker: pids.kafkaBroker }).start();
@@ -352,6 +368,7 @@ export function runConnections(options: ConnectionsOptions): Promise<Record<stri
       throw error;
     });
     const stormUsage = stormMeter.stop();
+    const queueAfterStorm = listenQueueCounters();
     const workersBackSeconds = await workersBack;
     const reconnected = total(storms, (m) => m.reconnected);
     const stormSeconds = (Math.max(...storms.map((m) => m.lastReadyAt ?? 0)) - stormAt) / 1000;
@@ -380,6 +397,7 @@ export function runConnections(options: ConnectionsOptions): Promise<Record<stri
         device: `raw MQTT 3.1.1 socket: CONNECT (keepalive ${FLEET_KEEPALIVE_SECONDS} s), SUBSCRIBE commands/#, then idle`,
         reconnect: `full jitter over ${FLEET_RECONNECT.initialMs} ms doubling to ${FLEET_RECONNECT.maxMs} ms`,
         storm: 'SIGKILL of every worker at once; the primary restarts them (docs/gateway.md)',
+        gateway: 'compiled with tsconfig.build.json and run with plain node, as the image runs it',
         settleSeconds: options.settleSeconds,
         fdPlan: fdPlan(options.devices, workers, shares, limit.hard),
         workerOpenFilesLimit: limit,
@@ -395,6 +413,8 @@ export function runConnections(options: ConnectionsOptions): Promise<Record<stri
         usage: connectUsage,
         cpuMsPerConnect: cost,
         gateway: afterConnect,
+        // Host-wide: handshakes the kernel completed while the shared accept queue was full.
+        listenQueueOverflows: overflowsBetween(queueBeforeConnect, queueAfterConnect),
       },
       memory: {
         workersRssAtZeroMiB: mib(sumRss(idle)),
@@ -406,6 +426,10 @@ export function runConnections(options: ConnectionsOptions): Promise<Record<stri
           rssAtAllMiB: mib(w.rssBytes),
         })),
         perConnectionKiB: perConnectionKiB === null ? null : Math.round(perConnectionKiB * 10) / 10,
+        settleSeconds: options.memorySettleSeconds,
+        // The same figure read settleSeconds after the last connect, before V8 gave memory back.
+        perConnectionKiBJustConnected:
+          justConnectedKiB === null ? null : Math.round(justConnectedKiB * 10) / 10,
         loadProcessesRssMiB: mib(loadRss),
       },
       storm: {
@@ -424,6 +448,8 @@ export function runConnections(options: ConnectionsOptions): Promise<Record<stri
             : round2(workersBackSeconds + (options.devices * cost.all) / (cpus().length * 1000)),
         usage: stormUsage,
         gateway: afterStorm,
+        listenQueueOverflows: overflowsBetween(queueBeforeStorm, queueAfterStorm),
+        tcpAbortOnOverflow: queueAfterStorm.abortOnOverflow,
         gatewayLog: gatewayProblems(gateway),
       },
       targets: {

@@ -21,11 +21,7 @@ export function parseOpenFilesLimit(limits: string): { soft: number | null; hard
 }
 
 function readLimits(): string {
-  try {
-    return readFileSync('/proc/self/limits', 'utf8');
-  } catch {
-    return '';
-  }
+  return readOr('/proc/self/limits');
 }
 
 /** What a benchmark figure depends on besides its parameters. */
@@ -40,4 +36,43 @@ export function describeMachine(): Machine {
     openFilesLimit: parseOpenFilesLimit(readLimits()),
     loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
+}
+
+/** The kernel's count of connections its listen queues had no room for, and whether it refuses them. */
+export interface ListenQueueCounters {
+  /** `TcpExt ListenOverflows`: handshakes completed while an accept queue was full (host-wide). */
+  overflows: number | null;
+  /** `net.ipv4.tcp_abort_on_overflow`: 1 answers such a handshake with a reset, 0 drops it silently. */
+  abortOnOverflow: number | null;
+}
+
+/** The `TcpExt` counter `name` of a /proc/net/netstat text, or null when it has none. */
+export function netstatCounter(netstat: string, name: string): number | null {
+  const lines = netstat.split('\n').filter((l) => l.startsWith('TcpExt:'));
+  const names = lines[0]?.split(/\s+/) ?? [];
+  const values = lines[1]?.split(/\s+/) ?? [];
+  const at = names.indexOf(name);
+  const value = at > 0 ? values[at] : undefined;
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
+}
+
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export function listenQueueCounters(): ListenQueueCounters {
+  const abort = readOr('/proc/sys/net/ipv4/tcp_abort_on_overflow').trim();
+  return {
+    overflows: netstatCounter(readOr('/proc/net/netstat'), 'ListenOverflows'),
+    abortOnOverflow: /^\d+$/.test(abort) ? Number(abort) : null,
+  };
+}
+
+/** Overflows between two readings; null where either could not be read. */
+export function overflowsBetween(before: ListenQueueCounters, after: ListenQueueCounters): number | null {
+  return before.overflows === null || after.overflows === null ? null : after.overflows - before.overflows;
 }

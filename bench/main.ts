@@ -75,6 +75,7 @@ const run: Record<(typeof SCENARIOS)[number], () => Promise<Record<string, unkno
       devicesPerProcess: args.quick ? 500 : 9_000,
       concurrency: 100,
       settleSeconds: args.quick ? 1 : 3,
+      memorySettleSeconds: args.quick ? 1 : 20,
       stormTimeoutSeconds: 150,
     }),
   auth: () =>

@@ -35,13 +35,17 @@ export interface GatewayClusterProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `gateway/main.ts` with GATEWAY_WORKERS, the way operators run it, on free ports. */
+/**
+ * Starts the gateway with GATEWAY_WORKERS, the way operators run it, on free ports: `entry` is
+ * `gateway/main.ts` (through tsx) unless a compiled `main.js` is given.
+ */
 export async function startGatewayClusterProcess(
   env: Record<string, string>,
   timeoutMs = 90_000,
+  entry = 'gateway/main.ts',
 ): Promise<GatewayClusterProcess> {
   const service = await startServiceProcess(
-    'gateway/main.ts',
+    entry,
     gatewayProcessEnv({ GATEWAY_WORKERS: '2', ...env }),
     'gateway workers listening',
     timeoutMs,

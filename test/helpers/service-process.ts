@@ -16,8 +16,9 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts a TypeScript entry point (`gateway/main.ts`, `hub/main.ts`) as its own process, the way
- * operators run it, and resolves once it logs `readyMsg`.
+ * Starts an entry point as its own process and resolves once it logs `readyMsg`: a TypeScript
+ * source (`gateway/main.ts`, `hub/main.ts`) through tsx, or a compiled `.js` file with plain node,
+ * as the image runs it.
  */
 export async function startServiceProcess(
   entry: string,
@@ -26,7 +27,8 @@ export async function startServiceProcess(
   timeoutMs: number,
 ): Promise<ServiceProcess> {
   const name = entry.split('/')[0] ?? entry;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const args = entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry];
+  const child = spawn(process.execPath, args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

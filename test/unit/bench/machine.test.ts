@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describeMachine, parseOpenFilesLimit } from '../../../bench/machine.js';
+import {
+  describeMachine,
+  netstatCounter,
+  overflowsBetween,
+  parseOpenFilesLimit,
+} from '../../../bench/machine.js';
 
 describe('parseOpenFilesLimit', () => {
   it('reads the soft and hard limits of /proc/<pid>/limits', () => {
@@ -27,5 +32,36 @@ describe('describeMachine', () => {
     expect(machine.totalMemoryGiB).toBeGreaterThan(0);
     expect(machine.node).toBe(process.version);
     expect(machine.kernel).toMatch(/\S+ \S+/);
+  });
+});
+
+describe('netstatCounter', () => {
+  const netstat = [
+    'TcpExt: SyncookiesSent ListenOverflows ListenDrops',
+    'TcpExt: 84204 1592758 1592759',
+    'IpExt: InNoRoutes ListenOverflows',
+    'IpExt: 0 7',
+  ].join('\n');
+
+  it('reads a TcpExt counter by its name, not by position or from another section', () => {
+    expect(netstatCounter(netstat, 'ListenOverflows')).toBe(1_592_758);
+    expect(netstatCounter(netstat, 'ListenDrops')).toBe(1_592_759);
+  });
+
+  it('gives null for a counter the kernel does not have, or no text', () => {
+    expect(netstatCounter(netstat, 'TcpExt:')).toBeNull();
+    expect(netstatCounter(netstat, 'Missing')).toBeNull();
+    expect(netstatCounter('', 'ListenOverflows')).toBeNull();
+  });
+});
+
+describe('overflowsBetween', () => {
+  it('is the growth of the counter, or null when a reading failed', () => {
+    expect(
+      overflowsBetween({ overflows: 10, abortOnOverflow: 0 }, { overflows: 25, abortOnOverflow: 0 }),
+    ).toBe(15);
+    expect(
+      overflowsBetween({ overflows: null, abortOnOverflow: 0 }, { overflows: 25, abortOnOverflow: 0 }),
+    ).toBeNull();
   });
 });
