@@ -257,8 +257,8 @@ export async function createDeviceBroker(
       const failure = { code: 'payload_too_large', reason: describeMisfit(misfit) } as const;
       return refuse(client, packet, payload, receivedAt, failure, done);
     }
-    if (decision.kind === 'command-results') {
-      const status = JSON.parse(result.records[0]?.value.toString() ?? '{}') as CommandStatusRecord;
+    const status = result.commandStatus;
+    if (status !== undefined) {
       if (!deps.commands.knows(deviceId, status.id)) {
         const failure = {
           code: 'unknown_command',

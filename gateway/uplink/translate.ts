@@ -29,7 +29,13 @@ export interface UplinkContext {
 }
 
 export type UplinkResult =
-  { ok: true; records: OutRecord[] } | { ok: false; code: DeviceErrorCode; reason: string };
+  | {
+      ok: true;
+      records: OutRecord[];
+      /** For a command result: the status its record carries, so that nobody parses it back. */
+      commandStatus?: CommandStatusRecord;
+    }
+  | { ok: false; code: DeviceErrorCode; reason: string };
 
 /** Turns one device message into the Kafka records it stands for, or says why it cannot. Pure. */
 export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkContext): UplinkResult {
@@ -83,7 +89,8 @@ export function translateUplink(kind: UplinkKind, payload: Buffer, ctx: UplinkCo
         ...(result.detail === undefined ? {} : { detail: result.detail }),
         gatewayId: ctx.gatewayId,
       };
-      return { ok: true, records: [encodeRecord('commandStatus', value, ctx, ctx.headers?.commandStatus)] };
+      const records = [encodeRecord('commandStatus', value, ctx, ctx.headers?.commandStatus)];
+      return { ok: true, records, commandStatus: value };
     }
   }
 }

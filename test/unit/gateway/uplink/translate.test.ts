@@ -85,3 +85,28 @@ describe('translateUplink with hostile payloads', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('translateUplink of a command result', () => {
+  it('returns the status it wrote into the record, equal to the record read back', () => {
+    const result = translate('command-results', '{"id":"c1","status":"failed","detail":"valve stuck"}');
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.commandStatus).toEqual({
+      id: 'c1',
+      deviceId: 'pump-1',
+      status: 'failed',
+      at: 1_700_000_000_000,
+      detail: 'valve stuck',
+      gatewayId: 'gw-1',
+    });
+    expect(JSON.parse(result.records[0]?.value.toString() ?? 'null')).toEqual(result.commandStatus);
+  });
+
+  it('gives no command status for telemetry or events', () => {
+    const telemetry = translate('telemetry', '{"ts":1,"metrics":{"temp":20}}');
+    const event = translate('events', '{"type":"door-open"}');
+    expect(telemetry).toMatchObject({ ok: true });
+    expect(event).toMatchObject({ ok: true });
+    expect(telemetry.ok && telemetry.commandStatus).toBeUndefined();
+    expect(event.ok && event.commandStatus).toBeUndefined();
+  });
+});
