@@ -26,6 +26,37 @@ export default tseslint.config(
     },
   },
   {
+    // Features reach Kafka only through the port in common/kafka (docs/architecture.md), and the
+    // hub does not depend on the simulator.
+    files: ['gateway/**/*.ts', 'hub/**/*.ts', 'device-sim/**/*.ts', 'config/**/*.ts', 'contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'kafkajs', message: 'use the Kafka port in common/kafka' },
+            { name: '@platformatic/kafka', message: 'use the Kafka port in common/kafka' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['hub/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'kafkajs', message: 'use the Kafka port in common/kafka' },
+            { name: '@platformatic/kafka', message: 'use the Kafka port in common/kafka' },
+          ],
+          patterns: [{ group: ['**/device-sim/**'], message: 'the hub must not depend on the simulator' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

@@ -426,8 +426,8 @@ export function runConnections(options: ConnectionsOptions): Promise<Record<stri
           rssAtAllMiB: mib(w.rssBytes),
         })),
         perConnectionKiB: perConnectionKiB === null ? null : Math.round(perConnectionKiB * 10) / 10,
-        settleSeconds: options.memorySettleSeconds,
-        // The same figure read settleSeconds after the last connect, before V8 gave memory back.
+        idleSecondsBeforeReading: options.memorySettleSeconds,
+        // The same figure read parameters.settleSeconds after the last connect.
         perConnectionKiBJustConnected:
           justConnectedKiB === null ? null : Math.round(justConnectedKiB * 10) / 10,
         loadProcessesRssMiB: mib(loadRss),

@@ -20,6 +20,14 @@ export function parseOpenFilesLimit(limits: string): { soft: number | null; hard
   return { soft: asNumber(soft), hard: asNumber(hard) };
 }
 
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 function readLimits(): string {
   return readOr('/proc/self/limits');
 }
@@ -54,14 +62,6 @@ export function netstatCounter(netstat: string, name: string): number | null {
   const at = names.indexOf(name);
   const value = at > 0 ? values[at] : undefined;
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
-}
-
-function readOr(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 export function listenQueueCounters(): ListenQueueCounters {
