@@ -1,6 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Features reach Kafka only through the port in common/kafka (docs/architecture.md).
+const KAFKA_CLIENTS = ['kafkajs', '@platformatic/kafka'].map((name) => ({
+  name,
+  message: 'use the Kafka port in common/kafka',
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -26,17 +32,13 @@ export default tseslint.config(
     },
   },
   {
-    // Features reach Kafka only through the port in common/kafka (docs/architecture.md), and the
-    // hub does not depend on the simulator.
+    // The hub (below) also does not depend on the simulator.
     files: ['gateway/**/*.ts', 'hub/**/*.ts', 'device-sim/**/*.ts', 'config/**/*.ts', 'contracts/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            { name: 'kafkajs', message: 'use the Kafka port in common/kafka' },
-            { name: '@platformatic/kafka', message: 'use the Kafka port in common/kafka' },
-          ],
+          paths: KAFKA_CLIENTS,
         },
       ],
     },
@@ -47,10 +49,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            { name: 'kafkajs', message: 'use the Kafka port in common/kafka' },
-            { name: '@platformatic/kafka', message: 'use the Kafka port in common/kafka' },
-          ],
+          paths: KAFKA_CLIENTS,
           patterns: [{ group: ['**/device-sim/**'], message: 'the hub must not depend on the simulator' }],
         },
       ],
