@@ -9,6 +9,9 @@ import { latencySummary, type LatencySummary } from './latency.js';
 import type { LoadResult } from './load.js';
 import { UsageMeter, type UsageReport } from './usage.js';
 
+export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
+export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
+
 /** An MQTT broker the limits scenario puts the gateway's load on. */
 export interface MqttTarget {
   url: string;
@@ -24,6 +27,8 @@ export interface BaselineOptions {
   gatewayId: string;
   lingerMs: number;
   maxBatchRecords: number;
+  /** The minimal bridge's Kafka client. */
+  client: KafkaClientName;
 }
 
 /** Starts `bench/baseline-broker.ts` (bare aedes or the minimal bridge) as its own process. */
@@ -42,6 +47,7 @@ export async function startBaseline(
       GATEWAY_ID: options.gatewayId,
       LINGER_MS: String(options.lingerMs),
       MAX_BATCH_RECORDS: String(options.maxBatchRecords),
+      BRIDGE_CLIENT: options.client,
     },
     'baseline listening',
     60_000,

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { compareBrokers } from './broker-comparison.js';
+import { loadConfig } from '../config/index.js';
 import { withCleanup } from './cleanup.js';
 import { telemetryPayload } from './devices.js';
 import { gatewaySettings } from './gateway.js';
@@ -71,9 +72,10 @@ export async function runLimits(
       maxOutstandingPerDevice: options.maxOutstandingPerDevice,
       settings,
       kafkaPid,
+      shippedClient: loadConfig({ env: process.env }).kafka.client,
     });
     progress(
-      `limits: gateway / minimal bridge ${comparison.gatewayOverMinimalBridge}, gateway / bare aedes ${comparison.gatewayOverBareAedes}`,
+      `limits: gateway (${comparison.shippedClient}) / minimal bridge on the same client ${comparison.gatewayOverMinimalBridge}, / kafkajs minimal bridge ${comparison.gatewayOverKafkajsMinimalBridge}, / bare aedes ${comparison.gatewayOverBareAedes}`,
     );
     progress(
       `limits: raw Kafka producer, ${options.devices} x ${options.window} records waiting, ${options.seconds} s`,
@@ -111,7 +113,10 @@ export async function runLimits(
     return { comparison, kafkaProducer, mosquittoRelay };
   });
   const gatewayMax = gateway ?? {
-    recordsPerSecond: comparison.absolute.qos1MaxPerSecond.gateway.recordsPerSecond,
+    recordsPerSecond:
+      comparison.absolute.qos1MaxPerSecond[
+        comparison.shippedClient === 'platformatic' ? 'gatewayPlatformatic' : 'gatewayKafkajs'
+      ].recordsPerSecond,
     measuredIn: 'limits (gateway in the baseline comparison)',
   };
   return {
@@ -135,14 +140,17 @@ export async function runLimits(
         lingerMs: settings.lingerMs,
         maxBatchRecords: settings.maxBatchRecords,
         kafka:
-          'kafkajs, acks=-1, idempotent, maxInFlightRequests 1, one request in flight; done() on its ack',
+          'kafkajs (acks=-1, idempotent, maxInFlightRequests 1) or @platformatic/kafka (acks=-1, idempotent, compatibilityPartitioner), one request in flight; done() on its ack',
       },
       bareAedes: 'aedes 1.2, Aedes.createBroker() with no options or hooks, no Kafka, own process',
       comparisonRounds: limits.rounds,
       mosquitto: { binary: MOSQUITTO_BIN, version: await mosquittoVersion(), ...MOSQUITTO_SETTINGS, qos: 1 },
     },
+    shippedClient: comparison.shippedClient,
     gatewayOverMinimalBridge: comparison.gatewayOverMinimalBridge,
+    gatewayOverKafkajsMinimalBridge: comparison.gatewayOverKafkajsMinimalBridge,
     gatewayOverBareAedes: comparison.gatewayOverBareAedes,
+    platformaticOverKafkajs: comparison.platformaticOverKafkajs,
     baselines: comparison,
     gatewayQos1Max: gatewayMax,
     kafkaProducer,

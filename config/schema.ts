@@ -32,6 +32,12 @@ const kafka = section({
     description:
       'Kafka client id; when unset each process derives one from its role, as in gateway-{GATEWAY_ID}',
   }),
+  client: setting(oneOf(['kafkajs', 'platformatic']), {
+    env: 'KAFKA_CLIENT',
+    default: 'kafkajs',
+    description:
+      'client library that writes records to Kafka: kafkajs, or @platformatic/kafka (about half the CPU per record; docs/kafka-client.md)',
+  }),
   partitions: setting(integer(1, 1000), {
     env: 'KAFKA_PARTITIONS',
     default: 6,

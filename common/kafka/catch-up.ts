@@ -1,3 +1,5 @@
+import type { FollowHandler, FollowOptions, Following } from './port.js';
+
 /** Where one topic partition ended when reading began. */
 export interface PartitionEnd {
   topic: string;
@@ -64,4 +66,53 @@ export class CatchUp {
     this.idle = undefined;
     this.resolve();
   }
+}
+
+/** `handler` counting into `catchUp` every record it is given, whether it handled it or threw. */
+export function countingReads(handler: FollowHandler, catchUp: CatchUp): FollowHandler {
+  if ('eachBatch' in handler) {
+    return {
+      eachBatch: async (batch) => {
+        const last = batch.messages[batch.messages.length - 1];
+        try {
+          await handler.eachBatch(batch);
+        } finally {
+          if (last !== undefined) catchUp.read(batch.topic, batch.partition, last.offset);
+        }
+      },
+    };
+  }
+  return {
+    ...handler,
+    eachRecord: async (record) => {
+      try {
+        await handler.eachRecord(record);
+      } finally {
+        catchUp.read(record.topic, record.partition, record.message.offset);
+      }
+    },
+  };
+}
+
+/**
+ * What `follow` hands back for a reader that started at `ends` and counts its reads into `catchUp`,
+ * once it runs: from then on, a partition idle for `settleWhenIdle.ms` counts as read.
+ */
+export function followingOf(
+  catchUp: CatchUp,
+  ends: readonly PartitionEnd[],
+  options: Pick<FollowOptions, 'settleWhenIdle'>,
+  stop: () => Promise<void>,
+): Following {
+  const endOf = new Map(ends.map((p) => [`${p.topic}:${p.partition}`, BigInt(p.end)]));
+  if (options.settleWhenIdle)
+    catchUp.settleWhenIdle(options.settleWhenIdle.ms, options.settleWhenIdle.onSettle);
+  return {
+    caughtUp: catchUp.done,
+    get pending() {
+      return catchUp.pending;
+    },
+    endOf: (topic, partition) => endOf.get(`${topic}:${partition}`),
+    stop,
+  };
 }

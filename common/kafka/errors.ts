@@ -107,10 +107,13 @@ const KAFKAJS_ERRORS = {
 
 type KafkaJSErrorName = keyof typeof KAFKAJS_ERRORS;
 
+/** What `table` says of `key`, when `key` is one of its own entries. */
+function lookUp<T extends Record<string, string>>(table: T, key: unknown): T[keyof T] | undefined {
+  return typeof key === 'string' && Object.hasOwn(table, key) ? table[key as keyof T] : undefined;
+}
+
 function kafkajsKind(name: unknown): (typeof KAFKAJS_ERRORS)[KafkaJSErrorName] | undefined {
-  return typeof name === 'string' && Object.hasOwn(KAFKAJS_ERRORS, name)
-    ? KAFKAJS_ERRORS[name as KafkaJSErrorName]
-    : undefined;
+  return lookUp(KAFKAJS_ERRORS, name);
 }
 
 interface ErrorShape {
@@ -154,19 +157,59 @@ export function classifyProduceError(error: unknown): ProduceDisposition {
 }
 
 /**
- * Whether a step that failed with `error` (a Kafka admin call, a consumer's start, a produce
- * waited out by the maintenance consumer) may succeed if run again unchanged:
- * - the project's errors say so themselves;
- * - kafkajs's classes are looked up in `KAFKAJS_ERRORS`; of those kafkajs marks one by one, a
- *   broker's answer refusing the records (`PRODUCE_ERRORS`) is final whatever the mark says;
- * - any other error that carries a `retriable` flag is taken at its word, and one that carries
- *   none is retried. Every caller bounds its retries or waits for an abort, so retrying an error
- *   nobody understood only delays the same failure, while giving up on a transient one fails a
- *   start or drops data.
+ * @platformatic/kafka's error codes (`GenericError.code`, `PLT_KFK_*`) and what a failed step that
+ * threw one calls for:
+ * - `transient`: the connection or a timeout. The client's `TimeoutError` carries
+ *   `PLT_KFK_NETWORK` and `canRetry: false` (so the client itself does not retry it), yet the
+ *   same step run again may well succeed. A client that was closed (`closed: true`) stays closed.
+ * - `as-marked`: a broker's answer (`ProtocolError`), whose `canRetry` comes from the protocol's
+ *   table of error codes.
+ * - `all-of`: a `MultipleErrors` (also a `ResponseError`, and "X failed N times" once the client's
+ *   own retries are spent): retriable when every error it holds is.
+ * - `permanent`: the call itself (bad options, a closed client retrying, an unsupported API, SASL).
  */
-export function isRetriable(error: unknown): boolean {
+const PLATFORMATIC_ERRORS = {
+  PLT_KFK_NETWORK: 'transient',
+  PLT_KFK_TIMEOUT: 'transient',
+  // The answers of a connection got out of step with its requests; the step opens new ones.
+  PLT_KFK_UNEXPECTED_CORRELATION_ID: 'transient',
+  PLT_KFK_PROTOCOL: 'as-marked',
+  PLT_KFK_MULTIPLE: 'all-of',
+  PLT_KFK_RESPONSE: 'all-of',
+  PLT_KFK_AUTHENTICATION: 'permanent',
+  PLT_KFK_OUT_OF_BOUNDS: 'permanent',
+  PLT_KFK_UNFINISHED_WRITE_BUFFER: 'permanent',
+  PLT_KFK_UNSUPPORTED_API: 'permanent',
+  PLT_KFK_UNSUPPORTED_COMPRESSION: 'permanent',
+  PLT_KFK_UNSUPPORTED_FORMAT: 'permanent',
+  PLT_KFK_UNSUPPORTED: 'permanent',
+  PLT_KFK_USER: 'permanent',
+} as const satisfies Record<string, 'transient' | 'as-marked' | 'all-of' | 'permanent'>;
+
+type PlatformaticErrorCode = keyof typeof PLATFORMATIC_ERRORS;
+
+interface PlatformaticErrorShape {
+  code?: unknown;
+  apiId?: unknown;
+  canRetry?: unknown;
+  closed?: unknown;
+  errors?: unknown;
+}
+
+function platformaticKind(code: unknown): (typeof PLATFORMATIC_ERRORS)[PlatformaticErrorCode] | undefined {
+  return lookUp(PLATFORMATIC_ERRORS, code);
+}
+
+function refusesRecords(type: unknown): boolean {
+  return isProduceErrorType(type) && PRODUCE_ERRORS[type].startsWith('reject');
+}
+
+// Error trees are shallow; the bound only guards against a cycle through `errors`.
+const MAX_ERROR_DEPTH = 8;
+
+function retriableAt(error: unknown, depth: number): boolean {
   if (error instanceof AppError) return error.retriable;
-  const shape = (error ?? {}) as ErrorShape;
+  const shape = (error ?? {}) as ErrorShape & PlatformaticErrorShape;
   switch (kafkajsKind(shape.name)) {
     case 'transient':
       return true;
@@ -174,11 +217,42 @@ export function isRetriable(error: unknown): boolean {
     case 'permanent':
       return false;
     case 'as-marked':
-      if (isProduceErrorType(shape.type) && PRODUCE_ERRORS[shape.type].startsWith('reject')) return false;
+      if (refusesRecords(shape.type)) return false;
       return shape.retriable === true;
+    case undefined:
+      break;
+  }
+  switch (platformaticKind(shape.code)) {
+    case 'transient':
+      return shape.closed !== true;
+    case 'permanent':
+      return false;
+    case 'as-marked':
+      return !refusesRecords(shape.apiId) && shape.canRetry === true;
+    case 'all-of': {
+      const inner: unknown[] = Array.isArray(shape.errors) ? (shape.errors as unknown[]) : [];
+      return depth < MAX_ERROR_DEPTH && inner.every((e) => retriableAt(e, depth + 1));
+    }
     case undefined:
       return typeof shape.retriable === 'boolean' ? shape.retriable : true;
   }
+}
+
+/**
+ * Whether a step that failed with `error` (a Kafka admin call, a consumer's start, a produce
+ * waited out by the maintenance consumer) may succeed if run again unchanged:
+ * - the project's errors say so themselves;
+ * - kafkajs's classes are looked up in `KAFKAJS_ERRORS`; of those kafkajs marks one by one, a
+ *   broker's answer refusing the records (`PRODUCE_ERRORS`) is final whatever the mark says;
+ * - @platformatic/kafka's errors are looked up by code in `PLATFORMATIC_ERRORS`, with the same
+ *   exception for a broker's refusal, and a tree of them is retriable when all its errors are;
+ * - any other error that carries a `retriable` flag is taken at its word, and one that carries
+ *   none is retried. Every caller bounds its retries or waits for an abort, so retrying an error
+ *   nobody understood only delays the same failure, while giving up on a transient one fails a
+ *   start or drops data.
+ */
+export function isRetriable(error: unknown): boolean {
+  return retriableAt(error, 0);
 }
 
 /** A record Kafka will never take as it is; the batcher rejects its promise with this. */

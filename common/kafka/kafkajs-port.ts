@@ -1,21 +1,28 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { withAdmin } from './admin.js';
-import { CatchUp, type PartitionEnd } from './catch-up.js';
+import { CatchUp, countingReads, followingOf, type PartitionEnd } from './catch-up.js';
+import { followStart } from './follow-start.js';
 import type {
   FollowFrom,
+  FollowHandler,
   FollowOptions,
   Following,
   GroupReader,
   GroupReaderOptions,
   KafkaPort,
 } from './port.js';
+import type { PartitionPosition } from './read-positions.js';
 import { retryKafkaStartup } from './startup-retry.js';
 import { SupervisedConsumer, type ConsumeWith, type PartitionBounds } from './supervised-consumer.js';
 
 interface Positions {
   /** Where reading starts, when it is positioned rather than left to the group's policy. */
-  seeks: { topic: string; partition: number; offset: string }[];
+  seeks: PartitionPosition[];
   ends: PartitionEnd[];
+}
+
+async function boundsWith(admin: Admin, topic: string): Promise<PartitionBounds[]> {
+  return (await admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({ partition, low, high }));
 }
 
 /** Where each partition of `topics` ends, and where reading `from` starts in it. */
@@ -24,61 +31,40 @@ async function positionsOf(kafka: Kafka, topics: readonly string[], from: Follow
   if (from === 'now') return positions;
   return withAdmin(kafka, async (admin) => {
     for (const topic of topics) {
-      const highs = await admin.fetchTopicOffsets(topic);
-      if (from === 'beginning') {
-        for (const p of highs)
-          positions.ends.push({ topic, partition: p.partition, end: Number(p.high), start: Number(p.low) });
-        continue;
-      }
-      const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, from.timestamp);
-      for (const p of highs) {
-        const found = byTime.find((s) => s.partition === p.partition)?.offset;
-        // -1: no record at or after the timestamp in this partition.
-        const offset = found === undefined || Number(found) < 0 ? p.high : found;
-        positions.seeks.push({ topic, partition: p.partition, offset });
-        positions.ends.push({ topic, partition: p.partition, end: Number(p.high), start: Number(offset) });
-      }
+      const bounds = await boundsWith(admin, topic);
+      const byTime =
+        from === 'beginning' ? [] : await admin.fetchTopicOffsetsByTimestamp(topic, from.timestamp);
+      const { starts, ends } = followStart(
+        topic,
+        bounds,
+        from,
+        new Map(byTime.map((p) => [p.partition, p.offset])),
+      );
+      // From the beginning the group's policy (fromBeginning) positions the reader.
+      if (from !== 'beginning') positions.seeks.push(...starts);
+      positions.ends.push(...ends);
     }
     return positions;
   });
 }
 
 function partitionBounds(kafka: Kafka, topic: string): Promise<PartitionBounds[]> {
-  return withAdmin(kafka, async (admin) =>
-    (await admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({ partition, low, high })),
-  );
+  return withAdmin(kafka, (admin) => boundsWith(admin, topic));
 }
 
-function consumeWith(options: FollowOptions, catchUp: CatchUp): ConsumeWith {
-  const { handler } = options;
+function consumeWith(handler: FollowHandler): ConsumeWith {
   if ('eachBatch' in handler) {
     return {
-      eachBatch: async (payload) => {
-        const { batch } = payload;
-        const last = batch.messages[batch.messages.length - 1];
-        try {
-          await handler.eachBatch({
-            topic: batch.topic,
-            partition: batch.partition,
-            messages: batch.messages,
-            heartbeat: () => payload.heartbeat(),
-          });
-        } finally {
-          if (last !== undefined) catchUp.read(batch.topic, batch.partition, last.offset);
-        }
-      },
+      eachBatch: (payload) =>
+        handler.eachBatch({
+          topic: payload.batch.topic,
+          partition: payload.batch.partition,
+          messages: payload.batch.messages,
+          heartbeat: () => payload.heartbeat(),
+        }),
     };
   }
-  return {
-    batched: handler.batched ?? false,
-    eachRecord: async (record) => {
-      try {
-        await handler.eachRecord(record);
-      } finally {
-        catchUp.read(record.topic, record.partition, record.message.offset);
-      }
-    },
-  };
+  return { batched: handler.batched ?? false, eachRecord: (record) => handler.eachRecord(record) };
 }
 
 async function follow(kafka: Kafka, options: FollowOptions): Promise<Following> {
@@ -87,7 +73,6 @@ async function follow(kafka: Kafka, options: FollowOptions): Promise<Following> 
     () => positionsOf(kafka, options.topics, options.from),
     options.logger,
   );
-  const endOf = new Map(ends.map((p) => [`${p.topic}:${p.partition}`, BigInt(p.end)]));
   const catchUp = new CatchUp(ends);
   const consumer = new SupervisedConsumer({
     name: options.name,
@@ -100,23 +85,14 @@ async function follow(kafka: Kafka, options: FollowOptions): Promise<Following> 
     subscription: { topics: [...options.topics], fromBeginning: options.from === 'beginning' },
     run: { autoCommit: false },
     partitionBounds: (topic) => partitionBounds(kafka, topic),
-    consume: consumeWith(options, catchUp),
+    consume: consumeWith(countingReads(options.handler, catchUp)),
     monitor: options.monitor,
     logger: options.logger,
   });
   // admin.setOffsets on a fresh group waits seconds for its coordinator; seeking does not. A record
   // read before the seek takes effect is read again after it, which every reader tolerates.
   await consumer.start(seeks);
-  if (options.settleWhenIdle)
-    catchUp.settleWhenIdle(options.settleWhenIdle.ms, options.settleWhenIdle.onSettle);
-  return {
-    caughtUp: catchUp.done,
-    get pending() {
-      return catchUp.pending;
-    },
-    endOf: (topic, partition) => endOf.get(`${topic}:${partition}`),
-    stop: () => consumer.stop(),
-  };
+  return followingOf(catchUp, ends, options, () => consumer.stop());
 }
 
 function groupReader(kafka: Kafka, o: GroupReaderOptions): GroupReader {

@@ -6,8 +6,9 @@ import {
   type ProducerOptions,
 } from '@platformatic/kafka';
 import { AppError } from '../errors.js';
-import { classifyProduceError } from './errors.js';
+import { classifyProduceError, RecordRejectedError } from './errors.js';
 import type { OutboundRecord, RecordProducer } from './port.js';
+import { describeMisfit, firstMisfit, type RecordLimits, type RecordMisfit } from './record-limits.js';
 
 type RecordMessage = MessageToProduce<string, Buffer | undefined, string, string>;
 type RecordProducerClient = Producer<string, Buffer | undefined, string, string>;
@@ -20,10 +21,18 @@ export interface PlatformaticProducerOptions {
   /** Attempts of one request inside the client before `send` rejects; the batcher retries after that. */
   retries: number;
   retryDelayMs: { initial: number; max: number };
+  /** When given, a send holding a record its topic could never take is refused before anything is sent. */
+  recordLimits?: { limits: RecordLimits; onMisfit: (misfit: RecordMisfit) => void };
 }
 
 /** An idempotent producer on @platformatic/kafka behind the port, closed with `close`. */
 export interface PlatformaticRecordProducer extends RecordProducer {
+  /** Whether the current client holds a connection to a broker. */
+  readonly connected: boolean;
+  /** Told whenever that changes, for whichever client is current. */
+  onConnection(listener: (connected: boolean) => void): void;
+  /** Reaches the cluster (its metadata) once, so that a start fails when no broker answers. */
+  connect(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -118,13 +127,46 @@ export function clientOptions(
  * replaces its producer.
  */
 export function platformaticProducer(options: PlatformaticProducerOptions): PlatformaticRecordProducer {
-  let client: RecordProducerClient = new Producer(clientOptions(options));
+  let connected = false;
+  const listeners: ((connected: boolean) => void)[] = [];
+  const setConnected = (value: boolean): void => {
+    if (value === connected) return;
+    connected = value;
+    for (const listener of listeners) listener(value);
+  };
+  const create = (): RecordProducerClient => {
+    const made: RecordProducerClient = new Producer(clientOptions(options));
+    // A retired client's connections closing is no news about the current one.
+    made.on('client:broker:connect', () => {
+      if (made === client) setConnected(true);
+    });
+    made.on('client:broker:disconnect', () => {
+      if (made === client) setConnected(made.isConnected());
+    });
+    return made;
+  };
+  let client = create();
   let stale = false;
+  const refuseMisfits = (records: readonly OutboundRecord[]): void => {
+    const check = options.recordLimits;
+    const misfit = check && firstMisfit(records, check.limits);
+    if (!misfit || !check) return;
+    check.onMisfit(misfit);
+    throw new RecordRejectedError(misfit.topic, 'RECORD_TOO_LARGE', describeMisfit(misfit));
+  };
   return {
+    get connected() {
+      return connected;
+    },
+    onConnection: (listener) => listeners.push(listener),
+    connect: async () => {
+      await client.metadata({ topics: [] });
+    },
     async send(records) {
+      refuseMisfits(records);
       if (stale) {
         const previous = client;
-        client = new Producer(clientOptions(options));
+        client = create();
         stale = false;
         await previous.close().catch(() => undefined);
       }

@@ -1,5 +1,5 @@
 import kafkajs, { type Admin, type Message } from 'kafkajs';
-import type { OutRecord } from './record-batcher.js';
+import type { OutboundRecord } from './port.js';
 
 // Node's detection of CommonJS named exports misses this one of kafkajs's.
 const { ConfigResourceTypes } = kafkajs;
@@ -67,8 +67,9 @@ function sizedBytes(length: number): number {
  * Bytes `record` takes inside a record batch (magic v2): an upper bound, exact but for the
  * timestamp and offset deltas. No allocation: it runs for every record the gateway sends.
  */
-export function encodedRecordBytes(record: OutRecord): number {
-  let body = 1 + DELTAS_BOUND + sizedBytes(Buffer.byteLength(record.key)) + sizedBytes(record.value.length);
+export function encodedRecordBytes(record: OutboundRecord): number {
+  let body =
+    1 + DELTAS_BOUND + sizedBytes(Buffer.byteLength(record.key)) + sizedBytes(record.value?.length ?? 0);
   let headers = 0;
   for (const name in record.headers) {
     headers++;
@@ -109,25 +110,28 @@ export function misfitOf(topic: string, bytes: number, limits: RecordLimits): Re
 
 // A bound on encodedRecordBytes that measures no string: UTF-8 takes at most 3 bytes per UTF-16
 // unit, and no length varint takes more than 5 bytes.
-function quickUpperBound(record: OutRecord): number {
+function quickUpperBound(record: OutboundRecord): number {
   let chars = record.key.length;
   let headers = 0;
   for (const name in record.headers) {
     headers++;
     chars += name.length + record.headers[name]!.length;
   }
-  return 1 + DELTAS_BOUND + record.value.length + 3 * chars + 5 * (4 + 2 * headers);
+  return 1 + DELTAS_BOUND + (record.value?.length ?? 0) + 3 * chars + 5 * (4 + 2 * headers);
 }
 
 /** Why `record` cannot be sent (too large for its topic or for one request); undefined when it fits. */
-export function recordMisfit(record: OutRecord, limits: RecordLimits): RecordMisfit | undefined {
+export function recordMisfit(record: OutboundRecord, limits: RecordLimits): RecordMisfit | undefined {
   // Most records are far below the limits, and this runs for every record a device sends.
   if (!misfitOf(record.topic, quickUpperBound(record), limits)) return undefined;
   return misfitOf(record.topic, encodedRecordBytes(record), limits);
 }
 
 /** The first of `records` that cannot be sent, for refusing a device message as a whole. */
-export function firstMisfit(records: readonly OutRecord[], limits: RecordLimits): RecordMisfit | undefined {
+export function firstMisfit(
+  records: readonly OutboundRecord[],
+  limits: RecordLimits,
+): RecordMisfit | undefined {
   for (const record of records) {
     const misfit = recordMisfit(record, limits);
     if (misfit) return misfit;
@@ -153,47 +157,56 @@ export function batchBytesFor(topics: readonly string[], limits: RecordLimits, c
   return Math.max(1, Math.min(ceiling, smallest - RECORD_BATCH_OVERHEAD));
 }
 
-function configValue(
+/** What reading the limits needs of one client's admin API. */
+export interface LimitsSource {
+  /** `max.message.bytes` of each of `topics`, as Kafka states it; rejects when any of them cannot be described. */
+  topicMaxMessageBytes(topics: readonly string[]): Promise<ReadonlyMap<string, string | null>>;
+  /** `message.max.bytes` of one broker of the cluster; undefined when there is none to ask. */
+  brokerMessageMaxBytes(): Promise<string | null | undefined>;
+}
+
+function positiveInteger(value: string | null | undefined): number | undefined {
+  const n = Number(value ?? undefined);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+function configValues(
   resources: { resourceName: string; configEntries: { configName: string; configValue: string }[] }[],
-  resourceName: string,
   configName: string,
-): number | undefined {
-  const entry = resources
-    .find((r) => r.resourceName === resourceName)
-    ?.configEntries.find((e) => e.configName === configName);
-  const value = Number(entry?.configValue);
-  return Number.isSafeInteger(value) && value > 0 ? value : undefined;
-}
-
-async function brokerMaxMessageBytes(admin: Admin): Promise<number | undefined> {
-  const { brokers } = await admin.describeCluster();
-  const broker = brokers[0];
-  if (!broker) return undefined;
-  const name = String(broker.nodeId);
-  const { resources } = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: [{ type: ConfigResourceTypes.BROKER, name, configNames: ['message.max.bytes'] }],
-  });
-  return configValue(resources, name, 'message.max.bytes');
-}
-
-async function readTopicLimits(
-  admin: Admin,
-  topics: readonly string[],
-  into: Map<string, number>,
-): Promise<void> {
-  const { resources } = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: topics.map((name) => ({
-      type: ConfigResourceTypes.TOPIC,
-      name,
-      configNames: ['max.message.bytes'],
-    })),
-  });
-  for (const topic of topics) {
-    const value = configValue(resources, topic, 'max.message.bytes');
-    if (value !== undefined) into.set(topic, value);
+): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const r of resources) {
+    const entry = r.configEntries.find((e) => e.configName === configName);
+    if (entry) values.set(r.resourceName, entry.configValue);
   }
+  return values;
+}
+
+function kafkajsLimits(admin: Admin): LimitsSource {
+  return {
+    async topicMaxMessageBytes(topics) {
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: topics.map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['max.message.bytes'],
+        })),
+      });
+      return configValues(resources, 'max.message.bytes');
+    },
+    async brokerMessageMaxBytes() {
+      const { brokers } = await admin.describeCluster();
+      const broker = brokers[0];
+      if (!broker) return undefined;
+      const name = String(broker.nodeId);
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.BROKER, name, configNames: ['message.max.bytes'] }],
+      });
+      return configValues(resources, 'message.max.bytes').get(name);
+    },
+  };
 }
 
 export interface ReadLimitsOptions {
@@ -203,22 +216,29 @@ export interface ReadLimitsOptions {
 }
 
 /**
- * Reads each topic's `max.message.bytes`, so that a cluster configured lower than Kafka's
- * default is honoured; topics it cannot read get the broker's `message.max.bytes`, or else
- * Kafka's default.
+ * Reads each topic's `max.message.bytes` from `source`, so that a cluster configured lower than
+ * Kafka's default is honoured; topics it cannot read get the broker's `message.max.bytes`, or else
+ * Kafka's default. The same for every client: only `source` speaks to one.
  */
-export async function readRecordLimits(
-  admin: Admin,
+export async function readRecordLimitsFrom(
+  source: LimitsSource,
   topics: readonly string[],
   options: ReadLimitsOptions,
 ): Promise<RecordLimits> {
   const perTopic = new Map<string, number>();
+  const read = async (some: readonly string[]): Promise<void> => {
+    const values = await source.topicMaxMessageBytes(some);
+    for (const topic of some) {
+      const value = positiveInteger(values.get(topic));
+      if (value !== undefined) perTopic.set(topic, value);
+    }
+  };
   try {
-    await readTopicLimits(admin, topics, perTopic);
+    await read(topics);
   } catch {
     // One topic that cannot be described fails the whole request: read the others one by one.
     for (const topic of topics) {
-      await readTopicLimits(admin, [topic], perTopic).catch((error: unknown) =>
+      await read([topic]).catch((error: unknown) =>
         options.onFallback?.(`max.message.bytes of ${topic}`, error),
       );
     }
@@ -226,7 +246,7 @@ export async function readRecordLimits(
   let fallback = KAFKA_DEFAULT_MAX_MESSAGE_BYTES;
   if (perTopic.size < topics.length) {
     try {
-      fallback = (await brokerMaxMessageBytes(admin)) ?? fallback;
+      fallback = positiveInteger(await source.brokerMessageMaxBytes()) ?? fallback;
     } catch (error) {
       options.onFallback?.('message.max.bytes of the broker', error);
     }
@@ -235,4 +255,13 @@ export async function readRecordLimits(
     fallbackMaxMessageBytes: fallback,
     maxRequestBytes: options.maxRequestBytes,
   });
+}
+
+/** `readRecordLimitsFrom` over a kafkajs admin client. */
+export function readRecordLimits(
+  admin: Admin,
+  topics: readonly string[],
+  options: ReadLimitsOptions,
+): Promise<RecordLimits> {
+  return readRecordLimitsFrom(kafkajsLimits(admin), topics, options);
 }

@@ -8,8 +8,12 @@ import type {
   TopicPartitionOffset,
 } from 'kafkajs';
 import type { Logger } from '../logger.js';
-import { backoffDelay, retry, sleep, type BackoffOptions, type RetryOptions } from '../retry.js';
-import type { ConsumerHealth, ConsumerMonitor, ConsumerState } from './consumer-monitor.js';
+import type { BackoffOptions } from '../retry.js';
+import { ConsumerLifecycle } from './consumer-lifecycle.js';
+import type { ConsumerHealth, ConsumerMonitor } from './consumer-monitor.js';
+import { HandlerGuard, ReadPositions, type PartitionBounds } from './read-positions.js';
+
+export type { PartitionBounds } from './read-positions.js';
 
 export interface ConsumedRecord {
   topic: string;
@@ -32,13 +36,6 @@ export type ConsumeWith =
    */
   | { eachBatch: (payload: EachBatchPayload) => Promise<void> };
 
-export interface PartitionBounds {
-  partition: number;
-  /** Offset of the oldest record kept, and the offset the next record will get. */
-  low: string;
-  high: string;
-}
-
 export interface SupervisedConsumerOptions {
   /** Names the consumer in logs, metrics and health, such as "registry". */
   name: string;
@@ -58,21 +55,6 @@ export interface SupervisedConsumerOptions {
   logger: Logger;
 }
 
-const DEFAULT_RESTART_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 };
-const HANDLER_ERROR_LOG_EVERY_MS = 10_000;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-const START_BACKOFF: Pick<RetryOptions, 'initialMs' | 'maxMs' | 'factor' | 'jitter' | 'maxAttempts'> = {
-  initialMs: 200,
-  maxMs: 3_000,
-  factor: 2,
-  jitter: 0.2,
-  maxAttempts: 15,
-};
-
 /**
  * One Kafka consumer that stays up: an exception from a record's handler is caught and counted
  * instead of reaching kafkajs (which would fetch the same batch again, forever for a poison
@@ -81,19 +63,19 @@ const START_BACKOFF: Pick<RetryOptions, 'initialMs' | 'maxMs' | 'factor' | 'jitt
  */
 export class SupervisedConsumer {
   private current: Consumer | undefined;
-  private state: ConsumerState = 'stopped';
-  private restarts = 0;
-  private failures = 0;
-  private lastError: string | undefined;
-  private stopping = false;
-  private restarting: Promise<void> | undefined;
-  private readonly abort = new AbortController();
+  private readonly lifecycle: ConsumerLifecycle;
   /** Next offset per partition, for consumers that resume where they were. */
-  private readonly positions = new Map<string, TopicPartitionOffset>();
-  private lastHandlerErrorLog = -Infinity;
-  private handlerErrorsNotLogged = 0;
+  private readonly positions = new ReadPositions();
+  private readonly guard: HandlerGuard;
 
-  constructor(private readonly o: SupervisedConsumerOptions) {}
+  constructor(private readonly o: SupervisedConsumerOptions) {
+    this.guard = new HandlerGuard(o.name, o.monitor, o.logger);
+    this.lifecycle = new ConsumerLifecycle(o, {
+      runOnce: () => this.runOnce(),
+      beforeRestart: () => this.keepPositionsInLog(),
+      isRetriable: (error) => (error as { retriable?: boolean }).retriable === true,
+    });
+  }
 
   /** The kafkajs consumer running now; undefined while restarting. */
   get consumer(): Consumer | undefined {
@@ -101,11 +83,7 @@ export class SupervisedConsumer {
   }
 
   health(): ConsumerHealth {
-    return {
-      state: this.state,
-      restarts: this.restarts,
-      ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
-    };
+    return this.lifecycle.health();
   }
 
   /**
@@ -113,32 +91,16 @@ export class SupervisedConsumer {
    * caller decides whether to retry); restarts after later crashes are this class's job.
    */
   async start(seeks: readonly TopicPartitionOffset[] = []): Promise<void> {
-    for (const seek of seeks) this.positions.set(`${seek.topic}:${seek.partition}`, seek);
-    this.setState('starting');
-    // A broker that has just started answers "coordinator loading" and the like for a while.
-    await retry(() => this.runOnce(), {
-      ...START_BACKOFF,
-      signal: this.abort.signal,
-      isRetriable: (error) => (error as { retriable?: boolean }).retriable === true,
-      onRetry: (error, attempt, delayMs) =>
-        this.o.logger.warn(
-          { consumer: this.o.name, err: messageOf(error), attempt, delayMs },
-          'Kafka consumer did not start; retrying',
-        ),
-    });
-    // A crash during the first group join has handed the consumer to restart(): started means running.
-    if (this.state === 'restarting') await this.restarting;
-    if (this.state === 'starting') this.setState('running');
+    for (const seek of seeks) this.positions.set(seek);
+    await this.lifecycle.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.abort.abort(new Error(`${this.o.name} consumer stopping`));
-    await this.restarting;
-    const consumer = this.current;
-    this.current = undefined;
-    this.setState('stopped');
-    await consumer?.disconnect();
+  stop(): Promise<void> {
+    return this.lifecycle.stop(async () => {
+      const consumer = this.current;
+      this.current = undefined;
+      await consumer?.disconnect();
+    });
   }
 
   private async runOnce(): Promise<void> {
@@ -155,7 +117,7 @@ export class SupervisedConsumer {
       await consumer.run({ ...this.o.run, ...this.handlers() });
       // Crashed while joining its group: restart() runs a new consumer, which seeks in turn.
       if (this.current !== consumer) return;
-      for (const position of this.positions.values()) consumer.seek(position);
+      for (const position of this.positions.all()) consumer.seek(position);
     } catch (error) {
       if (this.current === consumer) this.current = undefined;
       await consumer.disconnect().catch(() => undefined);
@@ -164,70 +126,15 @@ export class SupervisedConsumer {
   }
 
   private crashed(consumer: Consumer, error: Error): void {
-    if (consumer !== this.current || this.stopping) return;
+    if (consumer !== this.current || this.lifecycle.stopped) return;
     this.current = undefined;
-    this.lastError = messageOf(error);
-    this.setState('restarting');
-    this.o.logger.error(
-      { consumer: this.o.name, err: this.lastError },
-      'Kafka consumer crashed; restarting it',
-    );
-    this.restarting = this.restart(consumer);
+    this.lifecycle.crashed(error, () => consumer.disconnect());
   }
 
-  private async restart(crashed: Consumer): Promise<void> {
-    await crashed.disconnect().catch(() => undefined);
-    const backoff = this.o.backoff ?? DEFAULT_RESTART_BACKOFF;
-    while (!this.stopping) {
-      const delayMs = backoffDelay(this.failures++, backoff);
-      try {
-        await sleep(delayMs, this.abort.signal);
-        await this.keepPositionsInLog();
-        await this.runOnce();
-      } catch (error) {
-        if (this.stopping) return;
-        this.lastError = messageOf(error);
-        this.report();
-        this.o.logger.warn(
-          { consumer: this.o.name, err: this.lastError, attempt: this.failures },
-          'Kafka consumer did not restart; trying again',
-        );
-        continue;
-      }
-      if (this.stopping) return;
-      this.restarts++;
-      this.lastError = undefined;
-      this.o.monitor.restarted(this.o.name);
-      this.setState('running');
-      this.o.logger.info({ consumer: this.o.name, restarts: this.restarts }, 'Kafka consumer restarted');
-      return;
-    }
-  }
-
-  /**
-   * A remembered position outside its partition's log (the topic was deleted and created again
-   * while the consumer was down, or retention passed it) would be reset by kafkajs to the log's end
-   * for a reader that starts from now, skipping what was written meanwhile: it restarts at the
-   * oldest record kept instead. Reading a record twice is harmless to every reader; missing one is not.
-   */
   private async keepPositionsInLog(): Promise<void> {
     const bounds = this.o.partitionBounds;
     if (bounds === undefined || this.positions.size === 0) return;
-    const topics = new Set([...this.positions.values()].map((p) => p.topic));
-    for (const topic of topics) {
-      for (const { partition, low, high } of await bounds(topic)) {
-        const key = `${topic}:${partition}`;
-        const at = this.positions.get(key);
-        if (at === undefined) continue;
-        const offset = BigInt(at.offset);
-        if (offset >= BigInt(low) && offset <= BigInt(high)) continue;
-        this.o.logger.warn(
-          { consumer: this.o.name, topic, partition, offset: at.offset, low, high },
-          'Kafka consumer position is outside the log; resuming at its oldest record',
-        );
-        this.positions.set(key, { topic, partition, offset: low });
-      }
-    }
+    await this.positions.keepInLog(bounds, this.o.name, this.o.logger);
   }
 
   private handlers(): Pick<ConsumerRunConfig, 'eachMessage' | 'eachBatch'> {
@@ -236,7 +143,7 @@ export class SupervisedConsumer {
       return {
         eachBatch: async (payload) => {
           await consume.eachBatch(payload);
-          this.failures = 0;
+          this.lifecycle.handled();
         },
       };
     }
@@ -256,46 +163,9 @@ export class SupervisedConsumer {
   }
 
   private async handle(handler: RecordHandler, record: ConsumedRecord): Promise<void> {
-    try {
-      await handler(record);
-      this.failures = 0;
-    } catch (error) {
-      this.o.monitor.skipped(record.topic, 'handler_error');
-      this.logHandlerError(record, error);
-    }
-    const { topic, partition } = record;
-    const offset = (BigInt(record.message.offset) + 1n).toString();
-    this.positions.set(`${topic}:${partition}`, { topic, partition, offset });
-  }
-
-  // A stream of poison records must not become a stream of log lines.
-  private logHandlerError(record: ConsumedRecord, error: unknown): void {
-    const now = Date.now();
-    if (now - this.lastHandlerErrorLog < HANDLER_ERROR_LOG_EVERY_MS) {
-      this.handlerErrorsNotLogged++;
-      return;
-    }
-    this.o.logger.error(
-      {
-        consumer: this.o.name,
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.message.offset,
-        err: messageOf(error),
-        notLoggedSince: this.handlerErrorsNotLogged,
-      },
-      'Kafka record handler failed; record skipped',
-    );
-    this.lastHandlerErrorLog = now;
-    this.handlerErrorsNotLogged = 0;
-  }
-
-  private setState(state: ConsumerState): void {
-    this.state = state;
-    this.report();
-  }
-
-  private report(): void {
-    this.o.monitor.changed(this.o.name, this.health());
+    const { topic, partition, message } = record;
+    if (await this.guard.run(() => handler(record), { topic, partition, offset: message.offset }))
+      this.lifecycle.handled();
+    this.positions.passed(topic, partition, message.offset);
   }
 }

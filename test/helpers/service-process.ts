@@ -27,7 +27,12 @@ export async function startServiceProcess(
   timeoutMs: number,
 ): Promise<ServiceProcess> {
   const name = entry.split('/')[0] ?? entry;
-  const args = entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry];
+  // SERVICE_CPU_PROF_DIR=dir writes a V8 CPU profile of every service process (bench or test) there.
+  const profile = process.env.SERVICE_CPU_PROF_DIR;
+  const args = [
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+    ...(entry.endsWith('.js') ? [entry] : ['--import', 'tsx', entry]),
+  ];
   const child = spawn(process.execPath, args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
