@@ -32,11 +32,11 @@ const kafka = section({
     description:
       'Kafka client id; when unset each process derives one from its role, as in gateway-{GATEWAY_ID}',
   }),
-  client: setting(oneOf(['kafkajs', 'platformatic']), {
+  client: setting(oneOf(['platformatic', 'kafkajs']), {
     env: 'KAFKA_CLIENT',
-    default: 'kafkajs',
+    default: 'platformatic',
     description:
-      'client library that writes records to Kafka: kafkajs, or @platformatic/kafka (about half the CPU per record; docs/kafka-client.md)',
+      'Kafka client library: @platformatic/kafka, or kafkajs as the fallback (docs/kafka-client.md)',
   }),
   partitions: setting(integer(1, 1000), {
     env: 'KAFKA_PARTITIONS',

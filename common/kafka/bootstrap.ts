@@ -17,6 +17,8 @@ export interface KafkaConnection {
   topics: Readonly<Record<TopicKind, string>>;
   /** What each topic takes, read from the cluster: it may take smaller records than Kafka's default. */
   limits: RecordLimits;
+  /** Disconnects the producer and stops any reader still running. */
+  close(): Promise<void>;
 }
 
 export interface KafkaBootstrapOptions {
@@ -74,5 +76,14 @@ export async function bootstrapKafka(options: KafkaBootstrapOptions): Promise<Ka
   );
   const producer = await kit.connectProducer(limits, options.onMisfit);
   logger.info({ client: config.client }, 'Kafka producer connected');
-  return { port: kit.port, producer, topics, limits };
+  return {
+    port: kit.port,
+    producer,
+    topics,
+    limits,
+    close: async () => {
+      await producer.disconnect();
+      await kit.close();
+    },
+  };
 }

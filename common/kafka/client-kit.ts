@@ -17,4 +17,6 @@ export interface ClientKit {
   readRecordLimits(topics: readonly string[], options: ReadLimitsOptions): Promise<RecordLimits>;
   connectProducer(limits: RecordLimits, onMisfit?: (misfit: RecordMisfit) => void): Promise<KafkaProducer>;
   port: KafkaPort;
+  /** Stops whatever the port started and still runs, at the very end of a process's stop. */
+  close(): Promise<void>;
 }

@@ -50,6 +50,6 @@ export class KafkaFeature implements Feature {
   }
 
   async stop(): Promise<void> {
-    await this.connected?.producer.disconnect();
+    await this.connected?.close();
   }
 }

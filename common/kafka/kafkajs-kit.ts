@@ -68,5 +68,7 @@ export function kafkajsKit(options: KafkaClientOptions, logger: Logger): ClientK
       withAdmin(kafka, (admin) => readRecordLimits(admin, topics, limits)),
     connectProducer: (limits, onMisfit) => connectProducer(kafka, logger, limits, onMisfit),
     port: kafkajsPort(kafka),
+    // Each reader owns its kafkajs consumer and stops it; nothing else stays open.
+    close: () => Promise.resolve(),
   };
 }

@@ -36,11 +36,13 @@ async function connectProducer(
 
 /** The project's Kafka needs on @platformatic/kafka. */
 export function platformaticKit(options: KafkaClientOptions, logger: Logger): ClientKit {
+  const port = platformaticPort(options);
   return {
     ensureTopics: (topics) => withPlatformaticAdmin(options, (admin) => ensureTopics(admin, topics)),
     readRecordLimits: (topics, limits) =>
       withPlatformaticAdmin(options, (admin) => readRecordLimits(admin, topics, limits)),
     connectProducer: (limits, onMisfit) => connectProducer(options, logger, limits, onMisfit),
-    port: platformaticPort(options),
+    port,
+    close: () => port.close(),
   };
 }

@@ -121,10 +121,16 @@ export function clientOptions(
 }
 
 /**
- * Sends each batch as one acks=all request per broker. After a failure that may have left the
- * producer's sequence numbers behind the broker's (a request that failed in part appends some
- * partitions but advances none), the next send first takes a new producer id, as the kafkajs path
- * replaces its producer.
+ * Sends each batch as one acks=all request per broker, one send at a time. After a failure that
+ * may have left the producer's sequence numbers behind the broker's (a request that failed in
+ * part appends some partitions but advances none), the next send first takes a new producer id,
+ * as the kafkajs path replaces its producer.
+ *
+ * One at a time because the client numbers a request's records when it encodes them
+ * (`dist/protocol/records.js:80-82`) but advances a partition's sequence only when the answer
+ * comes (`dist/clients/producer/producer.js:712`): two sends to one partition in flight together
+ * carry the same sequence, and the broker acknowledges the second as a duplicate of the first
+ * without appending it. Its records would be lost although acknowledged.
  */
 export function platformaticProducer(options: PlatformaticProducerOptions): PlatformaticRecordProducer {
   let connected = false;
@@ -147,6 +153,7 @@ export function platformaticProducer(options: PlatformaticProducerOptions): Plat
   };
   let client = create();
   let stale = false;
+  let queue: Promise<unknown> = Promise.resolve();
   const refuseMisfits = (records: readonly OutboundRecord[]): void => {
     const check = options.recordLimits;
     const misfit = check && firstMisfit(records, check.limits);
@@ -162,23 +169,29 @@ export function platformaticProducer(options: PlatformaticProducerOptions): Plat
     connect: async () => {
       await client.metadata({ topics: [] });
     },
-    async send(records) {
-      refuseMisfits(records);
-      if (stale) {
-        const previous = client;
-        client = create();
-        stale = false;
-        await previous.close().catch(() => undefined);
-      }
-      try {
-        await client.send({ messages: records.map(toClientMessage) });
-      } catch (error) {
-        const failure = produceFailure(error);
-        const { action } = classifyProduceError(failure);
-        if (action === 'renew' || (action === 'reject' && !onePartition(records))) stale = true;
-        throw failure;
-      }
+    send(records) {
+      const sent = queue.then(() => sendNow(records));
+      queue = sent.catch(() => undefined);
+      return sent;
     },
-    close: () => client.close(),
+    close: () => queue.then(() => client.close()),
   };
+
+  async function sendNow(records: readonly OutboundRecord[]): Promise<void> {
+    refuseMisfits(records);
+    if (stale) {
+      const previous = client;
+      client = create();
+      stale = false;
+      await previous.close().catch(() => undefined);
+    }
+    try {
+      await client.send({ messages: records.map(toClientMessage) });
+    } catch (error) {
+      const failure = produceFailure(error);
+      const { action } = classifyProduceError(failure);
+      if (action === 'renew' || (action === 'reject' && !onePartition(records))) stale = true;
+      throw failure;
+    }
+  }
 }

@@ -77,6 +77,23 @@ describe('@platformatic/kafka producer against the real broker', () => {
     expect(tombstone?.value).toBeNull();
   });
 
+  it('appends every record of sends made at the same time to one partition, in the order they were made', async () => {
+    // Records of concurrent sends would otherwise share sequence numbers, and the broker would
+    // acknowledge all but the first as duplicates without appending them.
+    const topic = ctx.topics.commands;
+    await Promise.all(
+      Array.from({ length: 40 }, (_, seq) => producer.send([record(topic, 'plt-concurrent', seq)])),
+    );
+    const collected = await collectTopics(ctx.kafka, [topic]);
+    try {
+      await waitFor(() => collected.records.length >= 40, 30_000, '40 records');
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await collected.stop();
+    }
+    expect(collected.records.map((r) => r.value.seq)).toEqual(Array.from({ length: 40 }, (_, seq) => seq));
+  });
+
   it('rejects a record larger than the topic takes with MESSAGE_TOO_LARGE, for the batcher to refuse', async () => {
     const huge = { ...record(ctx.topics.telemetry, 'plt-device-1', 99), value: Buffer.alloc(2_000_000) };
     await expect(producer.send([huge])).rejects.toMatchObject({
