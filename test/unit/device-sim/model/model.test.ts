@@ -183,7 +183,9 @@ describe('healthy devices', () => {
     expect(ambientC(site, warmest + DAY)).toBeCloseTo(ambientC(site, warmest), 6);
   });
 
-  it('have decoy vibration spikes that are short', () => {
+  // A simulated week of ten devices at 10 s steps: about 600,000 model steps, over vitest's 5 s
+  // default on a busy two-core machine.
+  it('have decoy vibration spikes that are short', { timeout: 30_000 }, () => {
     let spikes = 0;
     for (const spec of healthy.slice(0, 10)) {
       const { readings } = trace(spec, 10_000, START_MS + 7 * DAY);
