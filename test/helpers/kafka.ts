@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll } from 'vitest';
 import { kafkaTopicNames } from '../../contracts/index.js';
+import { isRetriable } from '../../common/kafka/errors.js';
 import { ensureTopics } from '../../common/kafka/topics.js';
+import { retry } from '../../common/retry.js';
 import { KAFKA_BROKERS } from './env.js';
 
 export function testKafka(clientId = 'test'): Kafka {
@@ -31,7 +33,12 @@ export function useTestTopics(options: { partitions?: number } = {}): TestTopics
   const ctx: TestTopics = { prefix, topics: kafkaTopicNames(prefix), kafka, admin };
   beforeAll(async () => {
     await admin.connect();
-    await ensureTopics(admin, { prefix, partitions: options.partitions ?? 3, replicationFactor: 1 });
+    // Right after another file's topics were deleted, the broker may briefly answer that it does
+    // not host a new topic's partition while its leaders are elected; creating is idempotent.
+    await retry(
+      () => ensureTopics(admin, { prefix, partitions: options.partitions ?? 3, replicationFactor: 1 }),
+      { initialMs: 200, maxMs: 2_000, factor: 2, jitter: 0.2, maxAttempts: 10, isRetriable },
+    );
   });
   afterAll(async () => {
     const all = await admin.listTopics();
