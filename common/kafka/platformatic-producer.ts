@@ -84,7 +84,12 @@ function onePartition(records: readonly OutboundRecord[]): boolean {
   return records.every((r) => r.topic === first?.topic && r.key === first.key);
 }
 
-/** The client's message for one record: the same key, value and headers as the kafkajs path sends. */
+/**
+ * The client's message for one record: the same key, value and headers as the kafkajs path sends.
+ * A copy, because the client writes the chosen `partition` into every message it is handed
+ * (`dist/clients/producer/producer.js:672`), and the batcher's records are retried and dead-lettered
+ * as they are.
+ */
 export function toClientMessage(record: OutboundRecord): RecordMessage {
   return {
     topic: record.topic,
