@@ -1,6 +1,43 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { KafkaConsumerMonitor } from '../common/kafka/consumer-monitor.js';
 
+/**
+ * Device messages by kind and QoS, and their payload bytes, counted per message in plain numbers
+ * and added to gateway_messages_in_total and gateway_bytes_in_total whenever the registry is
+ * read. prom-client hashes the labels of every `inc`; on the uplink's hot path its calls were
+ * about 2.5 % of the gateway's CPU (profiled at the QoS 1 maximum).
+ */
+export class UplinkCounts {
+  private readonly messages = new Map<string, [number, number, number]>();
+  private bytes = 0;
+
+  add(kind: string, qos: number, payloadBytes: number): void {
+    let byQos = this.messages.get(kind);
+    if (byQos === undefined) this.messages.set(kind, (byQos = [0, 0, 0]));
+    byQos[qos] = (byQos[qos] ?? 0) + 1;
+    this.bytes += payloadBytes;
+  }
+
+  /** The messages since the last call, by kind and QoS; they start again from zero. */
+  takeMessages(): { kind: string; qos: string; count: number }[] {
+    const taken: { kind: string; qos: string; count: number }[] = [];
+    for (const [kind, byQos] of this.messages) {
+      byQos.forEach((count, qos) => {
+        if (count > 0) taken.push({ kind, qos: String(qos), count });
+        byQos[qos] = 0;
+      });
+    }
+    return taken;
+  }
+
+  /** The payload bytes since the last call. */
+  takeBytes(): number {
+    const bytes = this.bytes;
+    this.bytes = 0;
+    return bytes;
+  }
+}
+
 /** Every metric the gateway exposes on /metrics, in one registry per process. */
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -21,16 +58,25 @@ export class GatewayMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
-  readonly messagesIn = new Counter({
+  /** Counted here, read into gateway_messages_in_total and gateway_bytes_in_total by their `collect`. */
+  readonly uplink = new UplinkCounts();
+  private readonly messagesInTotal = new Counter({
     name: 'gateway_messages_in_total',
     help: 'MQTT PUBLISH packets received from devices, by kind and QoS',
     labelNames: ['kind', 'qos'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const { kind, qos, count } of this.uplink.takeMessages())
+        this.messagesInTotal.inc({ kind, qos }, count);
+    },
   });
-  readonly bytesIn = new Counter({
+  private readonly bytesInTotal = new Counter({
     name: 'gateway_bytes_in_total',
     help: 'Payload bytes received from devices',
     registers: [this.registry],
+    collect: () => {
+      this.bytesInTotal.inc(this.uplink.takeBytes());
+    },
   });
   readonly recordsProduced = new Counter({
     name: 'gateway_records_produced_total',
@@ -84,10 +130,15 @@ export class GatewayMetrics {
     labelNames: ['topic', 'reason'] as const,
     registers: [this.registry],
   });
-  readonly bytesInFlight = new Gauge({
+  private bytesInFlightSource: () => number = () => 0;
+  private readonly bytesInFlight = new Gauge({
     name: 'gateway_bytes_in_flight',
     help: 'Bytes queued for or awaiting acknowledgement from Kafka',
     registers: [this.registry],
+    // Read when scraped rather than set on every record queued.
+    collect: () => {
+      this.bytesInFlight.set(this.bytesInFlightSource());
+    },
   });
   readonly kafkaConnected = new Gauge({
     name: 'gateway_kafka_connected',
@@ -96,6 +147,11 @@ export class GatewayMetrics {
   });
   /** gateway_kafka_records_skipped_total, gateway_kafka_consumer_restarts_total, gateway_kafka_consumer_up. */
   readonly kafkaConsumers = new KafkaConsumerMonitor('gateway', this.registry);
+
+  /** Where gateway_bytes_in_flight is read from: the uplink's batcher. */
+  readBytesInFlightFrom(source: () => number): void {
+    this.bytesInFlightSource = source;
+  }
 
   constructor(gatewayId: string) {
     this.registry.setDefaultLabels({ gateway: gatewayId });

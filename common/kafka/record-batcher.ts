@@ -37,7 +37,6 @@ export interface BatcherObserver {
   onBatchSent?(records: readonly OutRecord[], seconds: number): void;
   onBatchFailed?(error: unknown, attempt: number, retryInMs: number): void;
   onDropped?(record: OutRecord): void;
-  onQueuedBytes?(bytes: number): void;
   /** A record failed for good: too large to send, or refused by Kafka in a way no retry changes. */
   onRejected?(record: OutRecord, error: RecordRejectedError): void;
   /** A caller's `Settled` callback threw; the batcher went on with the other records. */
@@ -207,7 +206,6 @@ export class RecordBatcher {
   private push(pending: Pending): void {
     this.queue.push(pending);
     this.queuedBytes += pending.bytes;
-    this.observer.onQueuedBytes?.(this.queuedBytes);
     if (this.sending) return;
     if (this.queue.length >= this.options.maxBatchRecords) {
       this.clearTimer();
@@ -273,7 +271,6 @@ export class RecordBatcher {
       if (pending.bestEffort) this.bestEffortBytes -= pending.bytes;
       this.settle(pending, refused?.get(pending));
     }
-    this.observer.onQueuedBytes?.(this.queuedBytes);
     if (this.roomWaiters.length > 0) {
       const waiting = this.roomWaiters;
       this.roomWaiters = [];

@@ -226,15 +226,14 @@ export async function createDeviceBroker(
     const deviceId = client.id;
     const receivedAt = now();
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    metrics.bytesIn.inc(payload.length);
 
     const uplink = uplinks.of(client, deviceId);
     const decision = uplink.decide(packet.topic);
     if (!decision.allowed) {
-      metrics.messagesIn.inc({ kind: 'refused', qos: String(packet.qos) });
+      metrics.uplink.add('refused', packet.qos, payload.length);
       return refuse(client, packet, payload, receivedAt, decision, done);
     }
-    metrics.messagesIn.inc({ kind: decision.kind, qos: String(packet.qos) });
+    metrics.uplink.add(decision.kind, packet.qos, payload.length);
     let result: UplinkResult;
     try {
       result = translateUplink(decision.kind, payload, {

@@ -55,7 +55,6 @@ export class KafkaHealth {
         metrics.sendFailures.inc();
         log.warn({ err: this.lastSendError, attempt, retryInMs }, 'Kafka send failed; retrying');
       },
-      onQueuedBytes: (bytes) => metrics.bytesInFlight.set(bytes),
       onRejected: (record, error) => {
         metrics.recordsRejected.inc({ topic: record.topic, reason: error.reason });
         log.warn(

@@ -58,6 +58,7 @@ export class UplinkFeature implements Feature {
       },
       { ...kafka.observer(), onCallbackFailed: (error) => boundary.failed('batcher_callback', error) },
     );
+    metrics.readBytesInFlightFrom(() => batcher.bytesQueued);
     const admission = deviceAdmission(g, this.registry?.view, log);
     const broker = await createDeviceBroker(
       {
