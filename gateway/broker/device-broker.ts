@@ -26,6 +26,7 @@ import { translateUplink, type UplinkResult } from '../uplink/translate.js';
 import { guardBrokerEvents, routeOnlyGatewayMessages } from './broker-guards.js';
 import { connectProblem } from './connect-policy.js';
 import { InboundQos2, type IncomingStore } from './inbound-qos2.js';
+import { SliceBudget } from './slice-budget.js';
 import { decideSubscribe } from './topic-policy.js';
 
 export interface DeviceBrokerOptions {
@@ -40,6 +41,8 @@ export interface DeviceBrokerOptions {
   jsonLimits: JsonLimits;
   /** How much of a refused payload its dead letter keeps, and the limits the dead letter must fit. */
   deadLetter?: DeadLetterBudget;
+  /** Device messages handled in one event-loop slice before the rest wait (default 5 ms). */
+  sliceBudgetMs?: number;
 }
 
 export interface DeviceBrokerDeps {
@@ -61,6 +64,7 @@ export interface DeviceBrokerDeps {
 }
 
 const MAX_INBOUND_QOS2 = 100;
+const DEFAULT_SLICE_BUDGET_MS = 5;
 
 // MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2.3].
 const CONNACK_CODE: Record<AuthRefusal, AuthenticateError['returnCode']> = {
@@ -108,6 +112,10 @@ export async function createDeviceBroker(
   routeOnlyGatewayMessages(broker);
   guardBrokerEvents(broker, boundary);
   const uplinks = new ConnectionUplinks(options.gatewayId);
+  const slices = new SliceBudget({
+    budgetMs: options.sliceBudgetMs ?? DEFAULT_SLICE_BUDGET_MS,
+    onError: (error) => boundary.failed('slice_budget', error),
+  });
   const qos2 = new InboundQos2((broker as unknown as { persistence: IncomingStore }).persistence);
   // Why a CONNECT asks for something no device may have; refused once authentication is reached.
   const connectRefusals = new WeakMap<Client, string>();
@@ -306,18 +314,28 @@ export async function createDeviceBroker(
     }
   };
 
+  // In arrival order, in event-loop slices of bounded length (see SliceBudget).
+  const forwardInTurn = (
+    client: Client,
+    packet: PublishPacket,
+    done: (error?: Error | null) => void,
+  ): void => {
+    if (slices.admitsNow()) return forwardSafely(client, packet, done);
+    slices.later(() => forwardSafely(client, packet, done));
+  };
+
   broker.authorizePublish = (client: Client | null, packet: PublishPacket, callback) => {
     const done = once(callback);
     if (!client) return done(new Error('no client'));
     if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS topics are reserved'));
-    if (packet.qos !== 2 || packet.messageId === undefined) return forwardSafely(client, packet, done);
+    if (packet.qos !== 2 || packet.messageId === undefined) return forwardInTurn(client, packet, done);
     qos2.admit(client, packet.messageId).then(
       (admission) => {
         if (admission.kind === 'duplicate') {
           metrics.rejections.inc({ reason: 'qos2_duplicate' });
           return done(null);
         }
-        forwardSafely(client, packet, (error) => {
+        forwardInTurn(client, packet, (error) => {
           admission.settled();
           done(error);
         });
