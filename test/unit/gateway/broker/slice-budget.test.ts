@@ -79,3 +79,30 @@ describe('SliceBudget', () => {
     expect(h.errors).toHaveLength(1);
   });
 });
+
+describe('SliceBudget on the real event loop', () => {
+  it('lets a timer due meanwhile run before a long run of messages is finished, and keeps their order', async () => {
+    const budget = new SliceBudget({ budgetMs: 5 });
+    const handled: number[] = [];
+    let handledWhenTimerRan = -1;
+    setTimeout(() => (handledWhenTimerRan = handled.length), 0);
+    const busyOneMs = (n: number) => () => {
+      const until = performance.now() + 1;
+      while (performance.now() < until);
+      handled.push(n);
+    };
+    for (let n = 0; n < 60; n++) {
+      if (budget.admitsNow()) busyOneMs(n)();
+      else budget.later(busyOneMs(n));
+    }
+    // Without the budget all 60 ms of work would have run before the timer.
+    expect(handled.length).toBeLessThan(60);
+    await new Promise<void>((resolve) => {
+      const check = (): void => void (budget.waiting === 0 ? resolve() : setImmediate(check));
+      check();
+    });
+    expect(handled).toEqual(Array.from({ length: 60 }, (_, n) => n));
+    expect(handledWhenTimerRan).toBeGreaterThan(0);
+    expect(handledWhenTimerRan).toBeLessThan(60);
+  });
+});
